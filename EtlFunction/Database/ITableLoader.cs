@@ -1,0 +1,30 @@
+using EtlFunction.Contracts;
+
+namespace EtlFunction.Database;
+
+/// <summary>What a load is asked to do: one run's processed CSV into the contract's table.</summary>
+/// <param name="RunId">The idempotency key: a run id already in the ledger loads nothing.</param>
+/// <param name="Contract">Table name, columns, types, primary key and load mode.</param>
+/// <param name="Source">Where the rows came from (recorded in the ledger), e.g. <c>landing/orders/x.csv</c>.</param>
+public sealed record LoadRequest(string RunId, DatasetContract Contract, string Source);
+
+/// <summary>The outcome of a load.</summary>
+/// <param name="RowsLoaded">Rows inserted or upserted by this run (from the ledger when <paramref name="AlreadyLoaded"/>).</param>
+/// <param name="AlreadyLoaded">True when the ledger already had this run: nothing was written.</param>
+/// <param name="Table">The table loaded.</param>
+/// <param name="Method">How the rows went in, e.g. <c>prepared-insert</c>, <c>load-data-local-infile</c>.</param>
+public sealed record LoadResult(string Table, long RowsLoaded, bool AlreadyLoaded, string Method);
+
+/// <summary>
+/// The database seam: creates the table from the contract, loads one run's processed CSV
+/// (the canonical format, see <see cref="Format.CanonicalCsvReader"/>) according to the load mode,
+/// and records the run in a ledger table in the same transaction, so a retried run never loads
+/// twice and a crash leaves all or nothing. SQLite locally, MySQL in AWS.
+/// </summary>
+public interface ITableLoader
+{
+    /// <summary>Describes the target for summaries, e.g. <c>sqlite:.etl/etl.db</c>.</summary>
+    string Describe();
+
+    Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default);
+}

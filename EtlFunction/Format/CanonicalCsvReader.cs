@@ -1,0 +1,99 @@
+using System.Text;
+using EtlFunction.Cleaning;
+using EtlFunction.Contracts;
+using EtlFunction.Errors;
+using nietras.SeparatedValues;
+
+namespace EtlFunction.Format;
+
+/// <summary>
+/// Reads a processed CSV written by <see cref="CanonicalCsvWriter"/> back into typed values for the
+/// loaders and the Parquet writer. It checks the header against the contract and parses each value
+/// with the canonical rules only, so a processed file that was edited by hand fails loudly
+/// (<see cref="ErrorType.InvalidInput"/>) instead of loading something else.
+/// </summary>
+public sealed class CanonicalCsvReader : IDisposable
+{
+    private readonly SepReader _reader;
+    private readonly ColumnType[] _types;
+    private readonly long[] _longs;
+    private readonly double[] _doubles;
+    private readonly bool[] _nulls;
+    private readonly string?[] _strings;
+    private readonly DatasetContract _contract;
+
+    public CanonicalCsvReader(Stream utf8, DatasetContract contract)
+    {
+        _contract = contract;
+        _reader = Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false })
+            .From(new StreamReader(utf8, new UTF8Encoding(false, true), false, 1 << 16));
+        var n = contract.Columns.Count;
+        _types = contract.Columns.Select(c => c.Type).ToArray();
+        _longs = new long[n];
+        _doubles = new double[n];
+        _nulls = new bool[n];
+        _strings = new string?[n];
+        if (!_reader.MoveNext()) throw new EtlException(ErrorType.InvalidInput, "processed CSV is empty (no header)");
+        var header = _reader.Current;
+        var names = new string[header.ColCount];
+        for (var i = 0; i < names.Length; i++) names[i] = header[i].ToString();
+        if (!names.SequenceEqual(contract.Columns.Select(c => c.Name)))
+        {
+            throw new EtlException(ErrorType.InvalidInput,
+                $"processed CSV header [{string.Join(",", names)}] does not match contract '{contract.Dataset}' [{string.Join(",", contract.Columns.Select(c => c.Name))}]");
+        }
+    }
+
+    public int FieldCount => _types.Length;
+    public long RowNumber { get; private set; }
+
+    /// <summary>Moves to the next row and parses all its values; false at the end.</summary>
+    public bool Read()
+    {
+        if (!_reader.MoveNext()) return false;
+        RowNumber++;
+        var row = _reader.Current;
+        if (row.ColCount != _types.Length) throw Bad($"has {row.ColCount} fields, expected {_types.Length}");
+        for (var i = 0; i < _types.Length; i++)
+        {
+            var raw = row[i].Span;
+            _strings[i] = null;
+            if (raw.IsEmpty)
+            {
+                _nulls[i] = true;
+                continue;
+            }
+            _nulls[i] = false;
+            var t = _types[i];
+            var ok = true;
+            switch (t.Kind)
+            {
+                case TypeKind.String:
+                    _strings[i] = raw[0] == '"' ? raw[1..^1].ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : raw.ToString();
+                    break;
+                case TypeKind.Int32 or TypeKind.Int64: ok = ValueParser.TryParseInt64(raw, null, out _longs[i]); break;
+                case TypeKind.Decimal: ok = ValueParser.TryParseDecimal(raw, t.Precision, t.Scale, null, out _longs[i]); break;
+                case TypeKind.Double: ok = ValueParser.TryParseDouble(raw, null, out _doubles[i]); break;
+                case TypeKind.Bool:
+                    ok = raw is "true" || raw is "false";
+                    _longs[i] = raw is "true" ? 1 : 0;
+                    break;
+                case TypeKind.Date: ok = ValueParser.TryParseDate(raw, ValueParser.DefaultDateFormats, out _longs[i]); break;
+                case TypeKind.Timestamp: ok = ValueParser.TryParseTimestamp(raw, ValueParser.DefaultTimestampFormats, out _longs[i]); break;
+            }
+            if (!ok) throw Bad($"column {_contract.Columns[i].Name}: '{raw}' is not a canonical {t}");
+        }
+        return true;
+    }
+
+    public bool IsNull(int i) => _nulls[i];
+    /// <summary>int32/int64 value, decimal unscaled value, bool 0/1, date day number, or timestamp Unix microseconds.</summary>
+    public long GetInt64(int i) => _longs[i];
+    public double GetDouble(int i) => _doubles[i];
+    public string GetString(int i) => _strings[i] ?? throw new InvalidOperationException("not a string column or NULL");
+
+    private EtlException Bad(string what) =>
+        new(ErrorType.InvalidInput, $"processed CSV row {RowNumber} {what}");
+
+    public void Dispose() => _reader.Dispose();
+}

@@ -1,0 +1,185 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace EtlFunction.Storage;
+
+/// <summary>
+/// An object store on a local folder: <c>&lt;root&gt;/&lt;bucket&gt;/&lt;key&gt;</c>. Writes go to a
+/// temporary file in the same folder and are renamed into place on commit, so readers see whole
+/// objects or nothing, as with S3. The ETag is the MD5 of the content (S3's single-part ETag).
+/// </summary>
+public sealed class FolderObjectStore(string root) : IObjectStore
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Describe(string bucket, string key) => Path.Combine(Root, bucket, key);
+
+    public string PathOf(string bucket, string key)
+    {
+        if (string.IsNullOrEmpty(bucket) || bucket.Contains('/', StringComparison.Ordinal) || bucket is "." or "..")
+        {
+            throw new ArgumentException($"invalid bucket name '{bucket}'", nameof(bucket));
+        }
+        var full = Path.GetFullPath(Path.Combine(Root, bucket, key));
+        if (!full.StartsWith(Path.Combine(Root, bucket) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"key '{key}' escapes the bucket", nameof(key));
+        }
+        return full;
+    }
+
+    public Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        var path = PathOf(bucket, key);
+        if (!File.Exists(path)) return Task.FromResult<ObjectInfo?>(null);
+        return Task.FromResult<ObjectInfo?>(Info(bucket, key, path, ReadETag(path)));
+    }
+
+    public Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        var path = PathOf(bucket, key);
+        if (!File.Exists(path)) throw new FileNotFoundException($"no object {bucket}/{key}", path);
+        Stream s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        return Task.FromResult(s);
+    }
+
+    public Task<ObjectWriter> OpenWriteAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        var path = PathOf(bucket, key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return Task.FromResult<ObjectWriter>(new FolderWriter(this, bucket, key, path));
+    }
+
+    public async Task CopyAsync(string sourceBucket, string sourceKey, string targetBucket, string targetKey, CancellationToken ct = default)
+    {
+        await using var src = await OpenReadAsync(sourceBucket, sourceKey, ct).ConfigureAwait(false);
+        await using var w = await OpenWriteAsync(targetBucket, targetKey, ct).ConfigureAwait(false);
+        await src.CopyToAsync(w.Stream, 1 << 20, ct).ConfigureAwait(false);
+        await w.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public Task DeleteAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        var path = PathOf(bucket, key);
+        File.Delete(path);
+        File.Delete(path + EtagSuffix);
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var dir = Path.Combine(Root, bucket);
+        if (!Directory.Exists(dir)) yield break;
+        var keys = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .Where(p => !p.EndsWith(EtagSuffix, StringComparison.Ordinal) && !Path.GetFileName(p).StartsWith(TempPrefix, StringComparison.Ordinal))
+            .Select(p => Path.GetRelativePath(dir, p).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            ct.ThrowIfCancellationRequested();
+            var info = await HeadAsync(bucket, key, ct).ConfigureAwait(false);
+            if (info is not null) yield return info;
+        }
+    }
+
+    // The ETag is kept in a sidecar file so a HEAD does not re-hash a large object.
+    private const string EtagSuffix = ".etag~";
+    private const string TempPrefix = ".tmp~";
+
+#pragma warning disable CA5351 // MD5 is S3's ETag algorithm here, not a security measure.
+    private static string ReadETag(string path)
+    {
+        var side = path + EtagSuffix;
+        if (File.Exists(side) && File.GetLastWriteTimeUtc(side) >= File.GetLastWriteTimeUtc(path)) return File.ReadAllText(side);
+        using var f = File.OpenRead(path);
+        var etag = Convert.ToHexStringLower(MD5.HashData(f));
+        File.WriteAllText(side, etag);
+        return etag;
+    }
+#pragma warning restore CA5351
+
+    private static ObjectInfo Info(string bucket, string key, string path, string etag)
+    {
+        var fi = new FileInfo(path);
+        return new ObjectInfo(bucket, key, fi.Length, etag, new DateTimeOffset(fi.LastWriteTimeUtc, TimeSpan.Zero));
+    }
+
+    private sealed class FolderWriter : ObjectWriter
+    {
+        private readonly FolderObjectStore _store;
+        private readonly string _bucket, _key, _path, _temp;
+        private readonly HashingStream _stream;
+        private bool _committed;
+
+        public FolderWriter(FolderObjectStore store, string bucket, string key, string path)
+        {
+            _store = store;
+            _bucket = bucket;
+            _key = key;
+            _path = path;
+            _temp = Path.Combine(Path.GetDirectoryName(path)!, TempPrefix + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N"));
+            _stream = new HashingStream(new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
+        }
+
+        public override Stream Stream => _stream;
+
+        public override async Task<ObjectInfo> CommitAsync(CancellationToken ct = default)
+        {
+            await _stream.FlushAsync(ct).ConfigureAwait(false);
+            var etag = _stream.FinishHash();
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            File.Move(_temp, _path, overwrite: true);
+            await File.WriteAllTextAsync(_path + EtagSuffix, etag, ct).ConfigureAwait(false);
+            _committed = true;
+            return Info(_bucket, _key, _path, etag);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_committed) return;
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            File.Delete(_temp);
+            _ = _store;
+        }
+    }
+
+    /// <summary>Computes the MD5 while the bytes pass, so the ETag costs no second read.</summary>
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _md5.AppendData(buffer);
+            inner.Write(buffer);
+        }
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _md5.AppendData(buffer.Span);
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public string FinishHash() => Convert.ToHexStringLower(_md5.GetHashAndReset());
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                _md5.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
