@@ -1,0 +1,301 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using EtlFunction.Contracts;
+
+namespace EtlFunction.Cleaning;
+
+/// <summary>
+/// One contract column compiled for the hot path: unquote, transform, NULL tokens, parse, check —
+/// on spans, reusing its own buffers, allocating nothing for a valid value. After
+/// <see cref="Clean"/> the result is in <see cref="IsNull"/>, <see cref="Long"/>,
+/// <see cref="Double"/> and <see cref="Text"/>, or the reason in <see cref="Error"/>.
+/// </summary>
+internal sealed class ColumnCleaner
+{
+    private readonly string[] _nullTokens;
+    private readonly int _maxNullTokenLength;
+    private readonly Transform[] _transforms;
+    private readonly Regex?[] _regexes;
+    private readonly string? _default;
+    private readonly DateTimeFormat[] _formats;
+    private readonly CompiledCondition? _check;
+    private readonly int _maxFieldLength;
+    private char[] _a = new char[256];
+    private char[] _b = new char[256];
+    private char[] _value = new char[256];
+    private int _valueLength;
+
+    public ColumnSpec Spec { get; }
+    public ColumnType Type { get; }
+    /// <summary>Index of the column's field in the source row.</summary>
+    public int SourceIndex { get; }
+
+    public bool IsNull { get; private set; }
+    public long Long { get; private set; }
+    public double Double { get; private set; }
+    /// <summary>The cleaned text (after transforms); for strings it is the value.</summary>
+    public ReadOnlySpan<char> Text => _value.AsSpan(0, _valueLength);
+    public string? Error { get; private set; }
+
+    public ColumnCleaner(ColumnSpec spec, int sourceIndex, DatasetContract contract)
+    {
+        Spec = spec;
+        Type = spec.Type;
+        SourceIndex = sourceIndex;
+        _nullTokens = (spec.NullValues ?? contract.NullValues).ToArray();
+        _maxNullTokenLength = _nullTokens.Length == 0 ? -1 : _nullTokens.Max(t => t.Length);
+        _transforms = spec.Transforms.Where(t => t.Kind != TransformKind.Default).ToArray();
+        _regexes = _transforms.Select(t => t.Kind == TransformKind.RegexReplace ? new Regex(t.From!, RegexOptions.CultureInvariant) : null).ToArray();
+        _default = spec.Transforms.LastOrDefault(t => t.Kind == TransformKind.Default)?.To;
+        _formats = spec.Formats.Count > 0
+            ? spec.Formats.Select(DateTimeFormat.Compile).ToArray()
+            : spec.Type.Kind == TypeKind.Timestamp ? ValueParser.DefaultTimestampFormats : ValueParser.DefaultDateFormats;
+        _check = spec.Check is { IsEmpty: false } c ? new CompiledCondition(spec.Type, c) : null;
+        _maxFieldLength = contract.MaxFieldLength;
+    }
+
+    /// <summary>Cleans one raw field (as it stands in the file, quotes included). Returns false with <see cref="Error"/> set.</summary>
+    public bool Clean(ReadOnlySpan<char> raw)
+    {
+        Error = null;
+        IsNull = false;
+        _valueLength = 0;
+        if (raw.Length > _maxFieldLength)
+        {
+            return Fail($"field is {raw.Length:N0} characters, over the limit of {_maxFieldLength:N0} (max_field_length)");
+        }
+        var quoted = false;
+        var s = raw;
+        if (!raw.IsEmpty && raw[0] == '"')
+        {
+            if (!Unquote(raw, out s)) return false;
+            quoted = true;
+        }
+        for (var i = 0; i < _transforms.Length; i++) s = Apply(i, s);
+
+        if (IsNullToken(s, quoted))
+        {
+            if (_default is null) return SetNull();
+            s = _default;
+        }
+        if (!Parse(s)) return false;
+        if (_check is not null)
+        {
+            var reason = _check.Evaluate(Text, Long, Double);
+            if (reason is not null) return Fail(reason);
+        }
+        return true;
+    }
+
+    private bool SetNull()
+    {
+        IsNull = true;
+        if (!Spec.Nullable) return Fail("value is required (NULL or empty)");
+        if (_check is not null && _check.EvaluateNull() is { } reason) return Fail(reason);
+        return true;
+    }
+
+    private bool IsNullToken(ReadOnlySpan<char> s, bool quoted)
+    {
+        // A quoted empty field is an empty string in a string column (NULL stays distinct from "").
+        if (quoted && s.IsEmpty && Type.Kind == TypeKind.String) return false;
+        if (s.Length > _maxNullTokenLength) return false;
+        foreach (var t in _nullTokens)
+        {
+            if (s.SequenceEqual(t)) return true;
+        }
+        return s.IsEmpty;
+    }
+
+    private bool Parse(ReadOnlySpan<char> s)
+    {
+        CopyToValue(s);
+        long l = 0;
+        double d = 0;
+        bool ok;
+        switch (Type.Kind)
+        {
+            case TypeKind.String:
+                return true;
+            case TypeKind.Int32:
+                ok = ValueParser.TryParseInt64(s, Spec.ThousandsSeparator, out l) && l is >= int.MinValue and <= int.MaxValue;
+                break;
+            case TypeKind.Int64:
+                ok = ValueParser.TryParseInt64(s, Spec.ThousandsSeparator, out l);
+                break;
+            case TypeKind.Decimal:
+                ok = ValueParser.TryParseDecimal(s, Type.Precision, Type.Scale, Spec.ThousandsSeparator, out l);
+                break;
+            case TypeKind.Double:
+                ok = ValueParser.TryParseDouble(s, Spec.ThousandsSeparator, out d);
+                break;
+            case TypeKind.Bool:
+                ok = ValueParser.TryParseBool(s, Spec.TrueValues, Spec.FalseValues, out var b);
+                l = b ? 1 : 0;
+                break;
+            case TypeKind.Date:
+                ok = ValueParser.TryParseDate(s, _formats, out l);
+                break;
+            default:
+                ok = ValueParser.TryParseTimestamp(s, _formats, out l);
+                break;
+        }
+        if (!ok) return Fail(ParseFailure(s));
+        Long = l;
+        Double = d;
+        return true;
+    }
+
+    private string ParseFailure(ReadOnlySpan<char> s)
+    {
+        var shown = CompiledCondition.Show(s);
+        return Type.Kind switch
+        {
+            TypeKind.Date or TypeKind.Timestamp => $"'{shown}' is not a valid {Type} in format {string.Join(" or ", _formats.Select(f => f.Text))}",
+            TypeKind.Bool => $"'{shown}' is not a bool (true: {string.Join("/", Spec.TrueValues)}; false: {string.Join("/", Spec.FalseValues)})",
+            TypeKind.Decimal => $"'{shown}' is not a {Type} (digits, optional sign and '.', at most {Type.Precision - Type.Scale} integer and {Type.Scale} fraction digits{ThousandsHint(s)})",
+            _ => $"'{shown}' is not a valid {Type}{ThousandsHint(s)}",
+        };
+    }
+
+    private string ThousandsHint(ReadOnlySpan<char> s) =>
+        Spec.ThousandsSeparator is null && s.Contains(',') ? "; thousands separators need thousands_separator in the contract" : "";
+
+    private bool Unquote(ReadOnlySpan<char> raw, out ReadOnlySpan<char> content)
+    {
+        content = default;
+        var close = raw[1..].IndexOf('"') + 1;
+        if (raw.Length >= 2 && close == raw.Length - 1)
+        {
+            content = raw[1..^1]; // the common case: no quotes inside
+            return true;
+        }
+        Grow(ref _a, raw.Length);
+        var n = 0;
+        for (var i = 1; i < raw.Length; i++)
+        {
+            var ch = raw[i];
+            if (ch == '"')
+            {
+                if (i + 1 < raw.Length && raw[i + 1] == '"')
+                {
+                    _a[n++] = '"';
+                    i++;
+                    continue;
+                }
+                if (i != raw.Length - 1) return Fail("malformed quoted field (text after the closing quote)");
+                content = _a.AsSpan(0, n);
+                return true;
+            }
+            _a[n++] = ch;
+        }
+        return Fail(UnterminatedQuote);
+    }
+
+    internal const string UnterminatedQuote = "unterminated quoted field (a quote is opened and never closed)";
+
+    /// <summary>True when a raw field opens a quote that is never closed (the CSV reader then swallows the rest of the file).</summary>
+    internal static bool IsUnterminated(ReadOnlySpan<char> raw)
+    {
+        if (raw.IsEmpty || raw[0] != '"') return false;
+        for (var i = 1; i < raw.Length; i++)
+        {
+            if (raw[i] != '"') continue;
+            if (i + 1 < raw.Length && raw[i + 1] == '"') i++;
+            else return false;
+        }
+        return true;
+    }
+
+    private ReadOnlySpan<char> Apply(int index, ReadOnlySpan<char> s)
+    {
+        var t = _transforms[index];
+        switch (t.Kind)
+        {
+            case TransformKind.Trim:
+                return s.Trim();
+            case TransformKind.Lower:
+            {
+                if (!HasUpper(s)) return s;
+                var buf = Other(s);
+                Grow(ref buf, s.Length);
+                var n = s.ToLowerInvariant(buf);
+                SetOther(s, buf);
+                return buf.AsSpan(0, n);
+            }
+            case TransformKind.Upper:
+            {
+                var buf = Other(s);
+                Grow(ref buf, s.Length);
+                var n = s.ToUpperInvariant(buf);
+                SetOther(s, buf);
+                return buf.AsSpan(0, n);
+            }
+            case TransformKind.CollapseSpaces:
+            {
+                var buf = Other(s);
+                Grow(ref buf, s.Length);
+                var n = 0;
+                var space = false;
+                foreach (var ch in s)
+                {
+                    if (char.IsWhiteSpace(ch))
+                    {
+                        if (!space && n > 0) buf[n++] = ' ';
+                        space = true;
+                        continue;
+                    }
+                    space = false;
+                    buf[n++] = ch;
+                }
+                if (n > 0 && buf[n - 1] == ' ') n--;
+                SetOther(s, buf);
+                return buf.AsSpan(0, n);
+            }
+            case TransformKind.Replace:
+                return s.IndexOf(t.From, StringComparison.Ordinal) < 0 ? s : s.ToString().Replace(t.From!, t.To, StringComparison.Ordinal);
+            case TransformKind.RegexReplace:
+                return _regexes[index]!.Replace(s.ToString(), t.To ?? "");
+            default:
+                return s;
+        }
+    }
+
+    private static bool HasUpper(ReadOnlySpan<char> s)
+    {
+        foreach (var ch in s)
+        {
+            if (ch is >= 'A' and <= 'Z' || ch > 127 && char.IsUpper(ch)) return true;
+        }
+        return false;
+    }
+
+    // Transforms ping-pong between two scratch buffers: pick the one the input does not live in.
+    private char[] Other(ReadOnlySpan<char> s) => s.Overlaps(_a) ? _b : _a;
+
+    private void SetOther(ReadOnlySpan<char> s, char[] buf)
+    {
+        if (s.Overlaps(_a)) _b = buf;
+        else _a = buf;
+    }
+
+    private void CopyToValue(ReadOnlySpan<char> s)
+    {
+        Grow(ref _value, s.Length);
+        s.CopyTo(_value);
+        _valueLength = s.Length;
+    }
+
+    private static void Grow(ref char[] buf, int length)
+    {
+        if (buf.Length < length) buf = new char[Math.Max(length, buf.Length * 2)];
+    }
+
+    private bool Fail(string reason)
+    {
+        Error = reason;
+        return false;
+    }
+
+    public override string ToString() => new StringBuilder().Append(Spec.Name).Append(':').Append(Type).ToString();
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using EtlFunction.Errors;
+using EtlFunction.Steps;
+
+namespace EtlFunction.Cli;
+
+/// <summary>
+/// The command-line host: dispatches the subcommands and turns failures into exit codes
+/// (0 ok, 2 usage, 3–10 by <see cref="ErrorType"/>, see README) and an
+/// <c>{"errorType","errorMessage"}</c> object for machine callers.
+/// </summary>
+public static class CliApp
+{
+    private static readonly HashSet<string> Flags = ["json", "quiet", "help", "keep", "skip-peers"];
+
+    public static async Task<int> RunAsync(string[] argv, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    {
+        if (argv.Length == 0 || argv[0] is "help" or "--help" or "-h")
+        {
+            await stderr.WriteAsync(Help).ConfigureAwait(false);
+            return argv.Length == 0 ? 2 : 0;
+        }
+        var command = argv[0];
+        var machine = argv.Contains("--json") || command == "invoke";
+        try
+        {
+            var args = new Args(argv.Skip(1), Flags);
+            return command switch
+            {
+                "run" => await RunCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                "invoke" => await InvokeCommand.RunAsync(args, stdin, stdout, stderr, ct).ConfigureAwait(false),
+                "infer" => await InferCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                "generate" => await GenerateCommand.RunAsync(args, stderr, ct).ConfigureAwait(false),
+                "bench" => await BenchCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command '{command}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}\n\n{Help}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (Exception e) when (Unwrap(e) is EtlException ee)
+        {
+            await Report(ee.Type, ee.Message).ConfigureAwait(false);
+            return EtlException.ExitCodeFor(ee.Type);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Report(ErrorType.InternalError, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            return EtlException.ExitCodeFor(ErrorType.InternalError);
+        }
+
+        async Task Report(ErrorType type, string message)
+        {
+            await stderr.WriteLineAsync($"error: {type}: {message}").ConfigureAwait(false);
+            if (machine)
+            {
+                var doc = new Dictionary<string, string> { ["errorType"] = type.ToString(), ["errorMessage"] = message };
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(doc, Json.Options)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
+
+    public const string Help = """
+        EtlFunction — clean, validate, load and archive CSV files against a dataset contract.
+
+        Commands:
+          run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--json] [--quiet]
+              Run the whole pipeline locally: a folder as the buckets (default .etl/), SQLite as the database.
+          invoke STEP [--store DIR] [--db FILE] [--contracts DIR]
+              Run one step (preprocess, load, archive, finalize, quarantine): JSON on stdin, result JSON on stdout.
+          infer FILE [--dataset NAME] [--out FILE]
+              Print (or write) a starter contract inferred from the file.
+          generate orders|titanic --rows N [--seed S] --out FILE
+              Write a test file with realistic dirt.
+          bench [--rows N] [--file FILE] [--runs K] [--work DIR]
+              Measure each step on the reference orders file: rows/s, MB/s, peak memory.
+
+        Exit codes: 0 ok, 2 usage, 3 InvalidInput, 4 ContractViolation, 5 SchemaMismatch, 6 DataLossError,
+        7 TransientError, 10 InternalError. With --json (and for invoke) a failure also prints
+        {"errorType": ..., "errorMessage": ...} on stdout.
+
+        """;
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EtlFunction.Steps;
+using EtlFunction.Storage;
+
+namespace EtlFunction.Cli;
+
+/// <summary>
+/// <c>run FILE</c>: puts FILE into the landing bucket and runs the whole pipeline locally
+/// (preprocess → load + archive → finalize), printing a summary on stderr and, with
+/// <c>--json</c>, exactly one JSON object on stdout.
+/// </summary>
+public static class RunCommand
+{
+    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--json] [--quiet]";
+
+    public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
+        var file = args.Positionals[0];
+        var json = args.Flag("json");
+        var display = new Display(stderr, args.Flag("quiet"));
+        var settings = LocalSettings.From(args);
+        var datasetOption = args.Option("dataset");
+        args.EnsureAllUsed();
+        if (!File.Exists(file)) throw new UsageException($"no such file: {file}");
+
+        var dataset = datasetOption ?? RunIds.DatasetOf(RunIds.StemOf(file));
+        var total = new FileInfo(file).Length;
+        var ctx = settings.CreateContext(display.Log, p => display.Progress(p, total));
+        var sw = Stopwatch.StartNew();
+        var key = $"{dataset}/{Path.GetFileName(file)}";
+        await ctx.Store.PutFileAsync(ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
+        RunState state;
+        try
+        {
+            state = await LocalPipeline.RunAsync(ctx, new PreprocessInput(ctx.Buckets.Landing, key, dataset), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            display.EndProgress();
+        }
+        var seconds = sw.Elapsed.TotalSeconds;
+        var store = (FolderObjectStore)ctx.Store;
+        string PathOf(ObjectRef r) => Relative(store.Describe(r.Bucket, r.Key));
+        var contractOrigin = state.ContractInferred
+            ? $"inferred, saved as {PathOf(state.Contract!)}"
+            : settings.ContractFile ?? $"contracts/{dataset}.yaml";
+        display.Summary(state, seconds, contractOrigin, PathOf);
+        if (json)
+        {
+            var summary = new
+            {
+                state.RunId,
+                state.Dataset,
+                state.RowsRead,
+                state.RowsWritten,
+                state.RowsFiltered,
+                state.RowsRejected,
+                state.RowsDeduplicated,
+                RowsLoaded = state.RowsLoaded ?? 0,
+                state.AlreadyLoaded,
+                state.Table,
+                Processed = state.Processed is { } p ? PathOf(p) : null,
+                Rejects = state.Rejects is { } r ? PathOf(r) : null,
+                Archive = (state.Archive ?? []).Select(a => PathOf(new ObjectRef(a.Bucket, a.Key))).ToArray(),
+                Manifest = state.Manifest is { } m ? PathOf(m) : null,
+                Contract = state.Contract is { } c ? PathOf(c) : null,
+                state.ContractInferred,
+                state.ContractFingerprint,
+                Database = Relative(settings.DatabasePath),
+                state.RejectsByColumn,
+                state.FilteredByColumn,
+                Timings = new Dictionary<string, double>(state.Timings) { ["total"] = Math.Round(seconds, 3) },
+            };
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Options)).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    internal static string Relative(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var cwd = Directory.GetCurrentDirectory();
+        var rel = Path.GetRelativePath(cwd, full);
+        return rel.StartsWith("..", StringComparison.Ordinal) ? full : rel;
+    }
+}

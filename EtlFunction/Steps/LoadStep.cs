@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using EtlFunction.Database;
+using EtlFunction.Errors;
+
+namespace EtlFunction.Steps;
+
+/// <summary>
+/// Step 2a: load the processed CSV into the contract's table. The loader does the load and the
+/// ledger row in one transaction, so a retry of this step after any failure is safe.
+/// </summary>
+public static class LoadStep
+{
+    public static async Task<RunState> RunAsync(StepContext ctx, RunState state, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
+        var processed = StepSupport.RequireProcessed(state);
+        var loader = (ctx.Loader ?? throw new EtlException(ErrorType.InternalError, "no database configured")).Invoke();
+        var request = new LoadRequest(state.RunId, contract, $"{state.Source.Bucket}/{state.Source.Key}");
+        var result = await loader.LoadAsync(request, c => ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, c), ct).ConfigureAwait(false);
+        if (!result.AlreadyLoaded && result.RowsLoaded != state.RowsWritten)
+        {
+            throw new EtlException(ErrorType.DataLossError, $"loaded {result.RowsLoaded} rows but the processed file has {state.RowsWritten}");
+        }
+        ctx.Log(result.AlreadyLoaded
+            ? $"load: run {state.RunId} is already in the ledger of {loader.Describe()}; nothing loaded"
+            : $"load: {result.RowsLoaded} rows into {result.Table} ({result.Method})");
+        return (state with
+        {
+            RowsLoaded = result.RowsLoaded,
+            AlreadyLoaded = result.AlreadyLoaded,
+            LoadMethod = result.Method,
+            Table = result.Table,
+            Database = loader.Describe(),
+        }).WithTiming("load", sw.Elapsed.TotalSeconds);
+    }
+}

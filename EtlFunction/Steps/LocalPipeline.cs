@@ -1,0 +1,51 @@
+using EtlFunction.Errors;
+
+namespace EtlFunction.Steps;
+
+/// <summary>
+/// The state machine of <c>statemachine/etl.asl.json</c>, run in-process for the CLI: preprocess,
+/// then load and archive in parallel (as the Parallel state does), then finalize; on any failure,
+/// quarantine and rethrow. Same steps, same run state, so local and AWS runs cannot drift apart.
+/// </summary>
+public static class LocalPipeline
+{
+    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default)
+    {
+        string? etag = null;
+        var failedState = "Preprocess";
+        try
+        {
+            etag = (await ctx.Store.HeadAsync(input.Bucket, input.Key, ct).ConfigureAwait(false))?.ETag;
+            var state = await PreprocessStep.RunAsync(ctx, input, ct).ConfigureAwait(false);
+            if (state.RowsWritten == 0)
+            {
+                // The state machine's Choice: nothing to load or archive goes straight to Finalize.
+                state = state with { RowsLoaded = 0, Archive = [] };
+            }
+            else
+            {
+                failedState = "LoadAndArchive";
+                var load = LoadStep.RunAsync(ctx, state, ct);
+                var archive = ArchiveStep.RunAsync(ctx, state, ct);
+                await Task.WhenAll(load, archive).ConfigureAwait(false);
+                state = Merge(load.Result, archive.Result);
+            }
+            failedState = "Finalize";
+            return await FinalizeStep.RunAsync(ctx, state, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var error = e is EtlException ee ? ee.Type.ToString() : e is AggregateException { InnerException: EtlException ie } ? ie.Type.ToString() : ErrorType.InternalError.ToString();
+            await QuarantineStep.RunAsync(ctx, input.Bucket, input.Key, etag, new FailureInfo(error, e.Message, failedState, "local"), ct).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Joins the Parallel branches: the load branch's database fields, the archive branch's files, both timings.</summary>
+    public static RunState Merge(RunState load, RunState archive)
+    {
+        var timings = new Dictionary<string, double>(load.Timings);
+        foreach (var (k, v) in archive.Timings) timings[k] = v;
+        return load with { Archive = archive.Archive, Timings = timings };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using EtlFunction.Cleaning;
+using EtlFunction.Contracts;
+using EtlFunction.Errors;
+using EtlFunction.Storage;
+
+namespace EtlFunction.Steps;
+
+/// <summary>
+/// Step 1: stream the landing object through the cleaner into the processed CSV and the rejects
+/// CSV, and store the effective contract beside them. Outputs are written under keys derived
+/// from the run id and become visible only when complete, so a retry overwrites, never doubles.
+/// </summary>
+public static class PreprocessStep
+{
+    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var store = ctx.Store;
+        var info = await store.HeadAsync(input.Bucket, input.Key, ct).ConfigureAwait(false)
+            ?? throw new EtlException(ErrorType.InvalidInput, $"source object not found: {store.Describe(input.Bucket, input.Key)}");
+        var dataset = input.Dataset ?? RunIds.DatasetOf(input.Key);
+        var runId = RunIds.For(info.Bucket, info.Key, info.VersionId ?? info.ETag);
+        var source = new ObjectRef(info.Bucket, info.Key) { ETag = info.ETag, Size = info.Size, VersionId = info.VersionId, LastModified = info.LastModified };
+
+        var contract = ctx.Contracts.Find(dataset);
+        var inferred = false;
+        if (contract is null)
+        {
+            contract = await InferAsync(ctx, info, dataset, ct).ConfigureAwait(false);
+            inferred = true;
+        }
+        else if (contract.Dataset != dataset)
+        {
+            contract = contract with { Dataset = dataset };
+        }
+        var contractKey = Buckets.ContractKey(dataset, runId);
+        var contractYaml = ContractWriter.ToYaml(contract with { SourcePath = null });
+        var contractInfo = await store.PutTextAsync(ctx.Buckets.Processed, contractKey, contractYaml, ct).ConfigureAwait(false);
+        ctx.Log($"preprocess {store.Describe(info.Bucket, info.Key)} as dataset '{dataset}', run {runId}, contract {(inferred ? "inferred" : contract.SourcePath)} ({contract.Fingerprint})");
+
+        var processedKey = Buckets.ProcessedKey(dataset, runId);
+        var rejectsKey = Buckets.RejectsKey(dataset, runId);
+        CleanResult result;
+        ObjectInfo processedInfo, rejectsInfo;
+        await using (var src = await store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false))
+        await using (var processed = await store.OpenWriteAsync(ctx.Buckets.Processed, processedKey, ct).ConfigureAwait(false))
+        await using (var rejects = await store.OpenWriteAsync(ctx.Buckets.Processed, rejectsKey, ct).ConfigureAwait(false))
+        {
+            var cleaner = new CsvCleaner(contract);
+            result = await Task.Run(() => cleaner.Run(src, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
+            if (!result.Balanced) throw new EtlException(ErrorType.InternalError, $"row accounting does not balance: {CsvCleaner.Describe(result)}");
+            processedInfo = await processed.CommitAsync(ct).ConfigureAwait(false);
+            rejectsInfo = await rejects.CommitAsync(ct).ConfigureAwait(false);
+        }
+        if (result.InvalidUtf8Sequences > 0) ctx.Log($"warning: {result.InvalidUtf8Sequences} invalid UTF-8 sequences; their rows were rejected");
+
+        return new RunState
+        {
+            RunId = runId,
+            Dataset = dataset,
+            Source = source,
+            Contract = new ObjectRef(ctx.Buckets.Processed, contractKey) { ETag = contractInfo.ETag },
+            ContractFingerprint = contract.Fingerprint,
+            ContractInferred = inferred,
+            Processed = new ObjectRef(ctx.Buckets.Processed, processedKey) { ETag = processedInfo.ETag, Size = processedInfo.Size },
+            Rejects = new ObjectRef(ctx.Buckets.Processed, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size },
+            RowsRead = result.RowsRead,
+            RowsWritten = result.RowsWritten,
+            RowsFiltered = result.RowsFiltered,
+            RowsRejected = result.RowsRejected,
+            RowsDeduplicated = result.RowsDeduplicated,
+            BlankLines = result.BlankLines,
+            Table = contract.Table,
+            RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
+            FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
+        }.WithTiming("preprocess", sw.Elapsed.TotalSeconds);
+    }
+
+    private static Task<DatasetContract> InferAsync(StepContext ctx, ObjectInfo info, string dataset, CancellationToken ct)
+    {
+        _ = ctx;
+        _ = info;
+        _ = ct;
+        throw new EtlException(ErrorType.ContractViolation, $"no contract for dataset '{dataset}' (contracts/{dataset}.yaml)");
+    }
+}
+
+/// <summary>What starts a run: a landing object, and optionally the dataset (else the key's first segment).</summary>
+public sealed record PreprocessInput(string Bucket, string Key, string? Dataset = null);

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EtlFunction.Steps;
+
+/// <summary>A pointer to one object: what steps pass instead of data.</summary>
+public sealed record ObjectRef(string Bucket, string Key)
+{
+    public string? ETag { get; init; }
+    public long? Size { get; init; }
+    public string? VersionId { get; init; }
+    public DateTimeOffset? LastModified { get; init; }
+}
+
+/// <summary>One Parquet file of a run: its key, partition and row count.</summary>
+public sealed record ArchiveRef(string Bucket, string Key, string Dt, long Rows);
+
+/// <summary>
+/// The run state: the small JSON document every step takes and returns (Step Functions passes it
+/// between states; the CLI passes it between calls). It carries keys, counts and the contract
+/// fingerprint — never row data — so it stays far below the 256 KiB state limit.
+/// </summary>
+public sealed record RunState
+{
+    public required string RunId { get; init; }
+    public required string Dataset { get; init; }
+    public required ObjectRef Source { get; init; }
+    /// <summary>The effective contract, stored next to the processed output so every later step uses the same rules.</summary>
+    public ObjectRef? Contract { get; init; }
+    public string? ContractFingerprint { get; init; }
+    /// <summary>True when no contract existed and the one used was inferred from the file.</summary>
+    public bool ContractInferred { get; init; }
+    public ObjectRef? Processed { get; init; }
+    public ObjectRef? Rejects { get; init; }
+    public long RowsRead { get; init; }
+    public long RowsWritten { get; init; }
+    public long RowsFiltered { get; init; }
+    public long RowsRejected { get; init; }
+    public long RowsDeduplicated { get; init; }
+    public long BlankLines { get; init; }
+    public long? RowsLoaded { get; init; }
+    public bool? AlreadyLoaded { get; init; }
+    public string? LoadMethod { get; init; }
+    public string? Table { get; init; }
+    public string? Database { get; init; }
+    public IReadOnlyList<ArchiveRef>? Archive { get; init; }
+    public ObjectRef? Manifest { get; init; }
+    public Dictionary<string, long>? RejectsByColumn { get; init; }
+    public Dictionary<string, long>? FilteredByColumn { get; init; }
+    public Dictionary<string, double> Timings { get; init; } = [];
+
+    public RunState WithTiming(string step, double seconds)
+    {
+        var t = new Dictionary<string, double>(Timings) { [step] = Math.Round(seconds, 3) };
+        return this with { Timings = t };
+    }
+}
+
+/// <summary>The one JSON configuration used for every document the project reads or writes.</summary>
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EtlFunction.Errors;
+
+namespace EtlFunction.Steps;
+
+/// <summary>
+/// Reads the JSON each step is invoked with, whoever sends it: the S3 "Object Created"
+/// EventBridge event or a plain <c>{"bucket","key"}</c> for preprocess, the run state for the others,
+/// the two-element array a Parallel state returns for finalize. Bad JSON is <see cref="ErrorType.InvalidInput"/>.
+/// </summary>
+public static class StepEvents
+{
+    public static PreprocessInput ParsePreprocess(string json)
+    {
+        var node = Parse(json);
+        if (node is JsonObject o)
+        {
+            var dataset = (string?)o["dataset"];
+            if (o["detail"] is JsonObject detail)
+            {
+                var bucket = (string?)detail["bucket"]?["name"];
+                var key = (string?)detail["object"]?["key"];
+                if (bucket is not null && key is not null) return new PreprocessInput(bucket, key, dataset);
+            }
+            if ((string?)o["bucket"] is { } b && (string?)o["key"] is { } k) return new PreprocessInput(b, k, dataset);
+            if (o["source"] is JsonObject src && (string?)src["bucket"] is { } sb && (string?)src["key"] is { } sk) return new PreprocessInput(sb, sk, dataset);
+        }
+        throw new EtlException(ErrorType.InvalidInput, "preprocess expects an S3 Object Created event or {\"bucket\": ..., \"key\": ...}");
+    }
+
+    /// <summary>A run state, or the array of branch states a Parallel state produced (merged).</summary>
+    public static RunState ParseState(string json)
+    {
+        var node = Parse(json);
+        try
+        {
+            if (node is JsonArray arr)
+            {
+                var states = arr.Select(n => n.Deserialize<RunState>(Json.Options) ?? throw Bad()).ToList();
+                if (states.Count == 0) throw Bad();
+                return states.Skip(1).Aggregate(states[0], (a, b) => b.Archive is not null ? LocalPipeline.Merge(a, b) : LocalPipeline.Merge(b, a));
+            }
+            return node.Deserialize<RunState>(Json.Options) ?? throw Bad();
+        }
+        catch (JsonException e)
+        {
+            throw new EtlException(ErrorType.InvalidInput, $"not a run state: {e.Message}");
+        }
+    }
+
+    public static (string Bucket, string Key, string? ETag, FailureInfo Failure) ParseQuarantine(string json)
+    {
+        if (Parse(json) is not JsonObject o) throw Bad();
+        var src = o["source"] as JsonObject ?? o;
+        var bucket = (string?)src["bucket"] ?? (string?)o["detail"]?["bucket"]?["name"];
+        var key = (string?)src["key"] ?? (string?)o["detail"]?["object"]?["key"];
+        if (bucket is null || key is null) throw new EtlException(ErrorType.InvalidInput, "quarantine needs the source bucket and key");
+        var err = o["error"] as JsonObject;
+        var failure = new FailureInfo(
+            (string?)err?["Error"] ?? (string?)err?["error"] ?? "Unknown",
+            (string?)err?["Cause"] ?? (string?)err?["cause"] ?? "",
+            (string?)o["failedState"],
+            (string?)o["executionName"]);
+        return (bucket, key, (string?)src["etag"] ?? (string?)src["eTag"], failure);
+    }
+
+    private static JsonNode Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) ?? throw Bad();
+        }
+        catch (JsonException e)
+        {
+            throw new EtlException(ErrorType.InvalidInput, $"the event is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static EtlException Bad() => new(ErrorType.InvalidInput, "the event is not a run state");
+}
