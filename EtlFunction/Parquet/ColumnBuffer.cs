@@ -1,0 +1,134 @@
+using EtlFunction.Contracts;
+using EtlFunction.Errors;
+using EtlFunction.Format;
+using ParquetSharp;
+
+namespace EtlFunction.Parquet;
+
+/// <summary>
+/// One column of one row group being buffered: definition levels (optional columns only) and the
+/// dense non-NULL values, in the physical representation Parquet stores. The whole row group's
+/// column is handed to ParquetSharp in one <c>WriteBatch</c> call (column-batched writing).
+/// </summary>
+internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
+{
+    private short[] _defLevels = [];
+
+    /// <summary>Rows buffered (NULL or not).</summary>
+    protected int Rows { get; private set; }
+    /// <summary>Non-NULL values buffered.</summary>
+    protected int Count { get; set; }
+    protected ColumnSpec Spec => spec;
+
+    public void Append(CanonicalCsvReader row)
+    {
+        var isNull = row.IsNull(ordinal);
+        if (spec.Nullable)
+        {
+            if (Rows == _defLevels.Length) PooledArrays.Grow(ref _defLevels, Rows, Rows + 1);
+            _defLevels[Rows] = isNull ? (short)0 : (short)1;
+        }
+        else if (isNull)
+        {
+            throw new EtlException(ErrorType.InvalidInput,
+                $"processed CSV row {row.RowNumber} column {spec.Name}: NULL in a column the contract declares not nullable");
+        }
+        Rows++;
+        if (!isNull) AppendValue(row, ordinal);
+    }
+
+    /// <summary>Approximate bytes held for the buffered rows (for the archiver's memory cap).</summary>
+    public long BufferedBytes => (spec.Nullable ? Rows * 2L : 0) + ValueBytes;
+
+    /// <summary>Writes the buffered rows as this column's chunk of the current row group.</summary>
+    public void WriteTo(ColumnWriter writer) =>
+        WriteValues(writer, Rows, spec.Nullable ? _defLevels.AsSpan(0, Rows) : default);
+
+    /// <summary>Called after the row group is closed: the buffered values are no longer referenced.</summary>
+    public virtual void Clear()
+    {
+        Rows = 0;
+        Count = 0;
+    }
+
+    /// <summary>Clears and gives the arrays back to the pool (an idle partition keeps no memory).</summary>
+    public virtual void Release()
+    {
+        Clear();
+        PooledArrays.Return(ref _defLevels);
+    }
+
+    protected abstract long ValueBytes { get; }
+    protected abstract void AppendValue(CanonicalCsvReader row, int ordinal);
+    protected abstract void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels);
+
+    /// <summary>The buffer for a contract column, matching <see cref="ParquetLayout.PhysicalTypeOf"/>.</summary>
+    public static ColumnBuffer For(ColumnSpec spec, int ordinal) => spec.Type.Kind switch
+    {
+        TypeKind.String => new StringColumnBuffer(spec, ordinal),
+        TypeKind.Int32 => new Int32ColumnBuffer(spec, ordinal, 0),
+        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, Cleaning.ValueParser.UnixEpochDayNumber),
+        TypeKind.Decimal when spec.Type.Precision <= ParquetLayout.MaxInt32DecimalPrecision => new Int32ColumnBuffer(spec, ordinal, 0),
+        TypeKind.Int64 or TypeKind.Decimal or TypeKind.Timestamp => new Int64ColumnBuffer(spec, ordinal),
+        TypeKind.Double => new DoubleColumnBuffer(spec, ordinal),
+        TypeKind.Bool => new BoolColumnBuffer(spec, ordinal),
+        _ => throw new EtlException(ErrorType.InternalError, $"no Parquet buffer for type {spec.Type}"),
+    };
+}
+
+/// <summary>A column whose values are a fixed-width unmanaged type (all types except strings).</summary>
+internal abstract class FixedColumnBuffer<T>(ColumnSpec spec, int ordinal) : ColumnBuffer(spec, ordinal)
+    where T : unmanaged
+{
+    private T[] _values = [];
+
+    protected sealed override long ValueBytes => (long)Count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+
+    protected sealed override void AppendValue(CanonicalCsvReader row, int ordinal)
+    {
+        if (Count == _values.Length) PooledArrays.Grow(ref _values, Count, Count + 1);
+        _values[Count++] = Convert(row, ordinal);
+    }
+
+    protected abstract T Convert(CanonicalCsvReader row, int ordinal);
+
+    protected sealed override void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels) =>
+        ((ColumnWriter<T>)writer).WriteBatch(rows, defLevels, default, _values.AsSpan(0, Count));
+
+    public sealed override void Release()
+    {
+        base.Release();
+        PooledArrays.Return(ref _values);
+    }
+}
+
+/// <summary>int64, timestamp (Unix microseconds) and decimal(p&lt;=18) as its unscaled value.</summary>
+internal sealed class Int64ColumnBuffer(ColumnSpec spec, int ordinal) : FixedColumnBuffer<long>(spec, ordinal)
+{
+    protected override long Convert(CanonicalCsvReader row, int ordinal) => row.GetInt64(ordinal);
+}
+
+/// <summary>int32, decimal(p&lt;=9) unscaled, and date (day number minus <paramref name="offset"/> = days since 1970-01-01).</summary>
+internal sealed class Int32ColumnBuffer(ColumnSpec spec, int ordinal, long offset) : FixedColumnBuffer<int>(spec, ordinal)
+{
+    protected override int Convert(CanonicalCsvReader row, int ordinal)
+    {
+        var v = row.GetInt64(ordinal) - offset;
+        if (v is < int.MinValue or > int.MaxValue)
+        {
+            throw new EtlException(ErrorType.InvalidInput,
+                $"processed CSV row {row.RowNumber} column {Spec.Name}: {row.GetInt64(ordinal)} does not fit a 32-bit {Spec.Type}");
+        }
+        return (int)v;
+    }
+}
+
+internal sealed class DoubleColumnBuffer(ColumnSpec spec, int ordinal) : FixedColumnBuffer<double>(spec, ordinal)
+{
+    protected override double Convert(CanonicalCsvReader row, int ordinal) => row.GetDouble(ordinal);
+}
+
+internal sealed class BoolColumnBuffer(ColumnSpec spec, int ordinal) : FixedColumnBuffer<bool>(spec, ordinal)
+{
+    protected override bool Convert(CanonicalCsvReader row, int ordinal) => row.GetInt64(ordinal) != 0;
+}

@@ -1,0 +1,106 @@
+using EtlFunction.Contracts;
+using EtlFunction.Errors;
+using ParquetSharp;
+using ParquetSharp.Schema;
+
+namespace EtlFunction.Parquet;
+
+/// <summary>
+/// The archive's file format in one place: how each contract type is stored in Parquet (what
+/// Spark, DuckDB and Athena will see), the writer properties from the contract's archive options,
+/// and the key/value metadata that ties a file to its contract. Owns the native schema and
+/// properties handles, shared by every file of one archive run.
+/// </summary>
+/// <remarks>
+/// Types: int32 → INT32; int64 → INT64; decimal(p,s) → DECIMAL(p,s) on INT32 when p &lt;= 9 and on
+/// INT64 when p &lt;= 18 (the unscaled value, as Spark and DuckDB write it); double → DOUBLE;
+/// bool → BOOLEAN; date → INT32 DATE; timestamp → INT64 TIMESTAMP(MICROS, isAdjustedToUTC=true);
+/// string → BYTE_ARRAY STRING (UTF-8). A nullable contract column is OPTIONAL, otherwise REQUIRED.
+/// </remarks>
+internal sealed class ParquetLayout : IDisposable
+{
+    /// <summary>The partition of rows whose partition column is NULL.</summary>
+    public const string NullPartition = "__null__";
+    public const int MaxInt32DecimalPrecision = 9;
+    public const string DatasetKey = "etl.dataset";
+    public const string FingerprintKey = "etl.contract_fingerprint";
+
+    private readonly Node[] _columns;
+
+    public ParquetLayout(DatasetContract contract)
+    {
+        Contract = contract;
+        _columns = new Node[contract.Columns.Count];
+        try
+        {
+            for (var i = 0; i < _columns.Length; i++) _columns[i] = Column(contract.Columns[i]);
+            Schema = new GroupNode("schema", Repetition.Required, _columns);
+            using var builder = new WriterPropertiesBuilder();
+            Properties = builder.Compression(CompressionOf(contract.Archive.Compression)).Build();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        Metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DatasetKey] = contract.Dataset,
+            [FingerprintKey] = contract.Fingerprint,
+        };
+    }
+
+    public DatasetContract Contract { get; }
+    public GroupNode Schema { get; } = null!;
+    public WriterProperties Properties { get; } = null!;
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>A fresh set of column buffers for one partition's row groups.</summary>
+    public ColumnBuffer[] CreateBuffers()
+    {
+        var buffers = new ColumnBuffer[Contract.Columns.Count];
+        for (var i = 0; i < buffers.Length; i++) buffers[i] = ColumnBuffer.For(Contract.Columns[i], i);
+        return buffers;
+    }
+
+    public static PhysicalType PhysicalTypeOf(ColumnType type) => type.Kind switch
+    {
+        TypeKind.String => PhysicalType.ByteArray,
+        TypeKind.Int32 or TypeKind.Date => PhysicalType.Int32,
+        TypeKind.Decimal => type.Precision <= MaxInt32DecimalPrecision ? PhysicalType.Int32 : PhysicalType.Int64,
+        TypeKind.Int64 or TypeKind.Timestamp => PhysicalType.Int64,
+        TypeKind.Double => PhysicalType.Double,
+        TypeKind.Bool => PhysicalType.Boolean,
+        _ => throw new EtlException(ErrorType.InternalError, $"no Parquet type for {type}"),
+    };
+
+    public static Compression CompressionOf(string name) => name switch
+    {
+        "snappy" => Compression.Snappy,
+        "zstd" => Compression.Zstd,
+        "gzip" => Compression.Gzip,
+        "none" => Compression.Uncompressed,
+        _ => throw new EtlException(ErrorType.ContractViolation, $"archive.compression: '{name}' is not one of snappy, zstd, gzip, none"),
+    };
+
+    private static PrimitiveNode Column(ColumnSpec spec)
+    {
+        using var logical = spec.Type.Kind switch
+        {
+            TypeKind.String => LogicalType.String(),
+            TypeKind.Decimal => LogicalType.Decimal(spec.Type.Precision, spec.Type.Scale),
+            TypeKind.Date => LogicalType.Date(),
+            TypeKind.Timestamp => LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Micros),
+            _ => LogicalType.None(),
+        };
+        var repetition = spec.Nullable ? Repetition.Optional : Repetition.Required;
+        return new PrimitiveNode(spec.Name, repetition, logical, PhysicalTypeOf(spec.Type));
+    }
+
+    public void Dispose()
+    {
+        Properties?.Dispose();
+        Schema?.Dispose();
+        foreach (var c in _columns) c?.Dispose();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+using Encoding = System.Text.Encoding;
+using EtlFunction.Contracts;
+using EtlFunction.Format;
+using ParquetSharp;
+
+namespace EtlFunction.Parquet;
+
+/// <summary>
+/// A string column buffered as one UTF-8 byte array plus end offsets. At write time the byte
+/// array is pinned and each value becomes a <see cref="ByteArray"/> (pointer, length), which is
+/// what the native writer reads; no per-value native allocation or copy is made on our side. The
+/// pin is held until the row group is closed (<see cref="Clear"/>), so the native writer never
+/// sees memory move while it still may reference it.
+/// </summary>
+internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal) : ColumnBuffer(spec, ordinal)
+{
+    private byte[] _bytes = [];
+    private int _used;
+    private int[] _ends = [];
+    private ByteArray[] _refs = [];
+    private GCHandle _pin;
+
+    protected override long ValueBytes => _used + Count * 4L;
+
+    protected override void AppendValue(CanonicalCsvReader row, int ordinal)
+    {
+        var s = row.GetString(ordinal);
+        var max = Encoding.UTF8.GetMaxByteCount(s.Length);
+        if (_bytes.Length - _used < max) PooledArrays.Grow(ref _bytes, _used, _used + max);
+        _used += Encoding.UTF8.GetBytes(s, _bytes.AsSpan(_used));
+        if (Count == _ends.Length) PooledArrays.Grow(ref _ends, Count, Count + 1);
+        _ends[Count++] = _used;
+    }
+
+    protected override void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels)
+    {
+        if (_refs.Length < Count) PooledArrays.Grow(ref _refs, 0, Count);
+        if (!_pin.IsAllocated)
+        {
+            if (_bytes.Length == 0) PooledArrays.Grow(ref _bytes, 0, 1);
+            _pin = GCHandle.Alloc(_bytes, GCHandleType.Pinned);
+        }
+        var start = _pin.AddrOfPinnedObject();
+        var previous = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            _refs[i] = new ByteArray(start + previous, _ends[i] - previous);
+            previous = _ends[i];
+        }
+        ((ColumnWriter<ByteArray>)writer).WriteBatch(rows, defLevels, default, _refs.AsSpan(0, Count));
+    }
+
+    public override void Clear()
+    {
+        if (_pin.IsAllocated) _pin.Free();
+        base.Clear();
+        _used = 0;
+    }
+
+    public override void Release()
+    {
+        Clear();
+        base.Release();
+        PooledArrays.Return(ref _bytes);
+        PooledArrays.Return(ref _ends);
+        PooledArrays.Return(ref _refs);
+    }
+}
