@@ -367,6 +367,10 @@ public static class ContractLoader
             foreach (var key in m.Children.Keys)
             {
                 var k = (key as YamlScalarNode)?.Value;
+                if (k is not null && k.EndsWith(')') && k.Length <= 4)
+                {
+                    throw Error(key, what, $"unknown key '{k}': in a {{flow: mapping}} quote decimal types, e.g. type: \"decimal(12,2)\"");
+                }
                 if (k is null || Array.IndexOf(allowed, k) < 0)
                 {
                     throw Error(key, what, $"unknown key '{k}' (allowed: {string.Join(", ", allowed)})");

