@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
@@ -14,8 +15,8 @@ namespace EtlFunction.Cleaning;
 /// </summary>
 public sealed class CsvCleaner(DatasetContract contract)
 {
-    private const string RowColumn = "(row)";
-    private const string DuplicateColumn = "(duplicate key)";
+    internal const string RowColumn = "(row)";
+    internal const string DuplicateColumn = "(duplicate key)";
 
     /// <summary>
     /// Cleans <paramref name="source"/> into <paramref name="processed"/> (canonical CSV) and
@@ -80,7 +81,7 @@ public sealed class CsvCleaner(DatasetContract contract)
             throw new EtlException(ErrorType.InvalidInput, "the file has no header: its first line is blank");
         }
         var map = HeaderBinder.Bind(header, contract);
-        var state = new PassState(contract, map, header.Length);
+        var fieldCount = header.Length;
 
         using var writer = new CanonicalCsvWriter(output);
         using var rejectsOut = new RejectWriter(rejectStream);
@@ -90,90 +91,88 @@ public sealed class CsvCleaner(DatasetContract contract)
         var rejectsByColumn = new Dictionary<string, long>(StringComparer.Ordinal);
         var filteredByColumn = new Dictionary<string, long>(StringComparer.Ordinal);
         var keys = new KeyTracker();
-        var errors = new List<(string Column, string Reason)>();
+        var dedupe = contract.Dedupe;
+        var hasKey = dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
+        var keyIsLong = false;
+        var pool = new ConcurrentQueue<RowOutcome>();
+        var workers = new ThreadLocal<RowWorker>(() => new RowWorker(contract, map, fieldCount, input), trackAllValues: true);
+        keyIsLong = workers.Value!.KeyIsLong;
 
-        while (reader.MoveNext())
+        RowOutcome Process(SepReader.Row row)
         {
-            var row = reader.Current;
-            if (row.ColCount == 1 && row.Span.IsEmpty)
-            {
-                blank++;
-                continue;
-            }
-            read++;
-            if ((read & 0xFFFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                progress?.Invoke(new CleanProgress(read, input.BytesRead));
-            }
-            var line = row.LineNumberFrom;
-            errors.Clear();
+            if (!pool.TryDequeue(out var outcome)) outcome = new RowOutcome();
+            workers.Value!.Clean(row, outcome);
+            return outcome;
+        }
 
-            if (input.InvalidSequences > 0 && row.Span.Contains('\uFFFD'))
+        // Records are cleaned in parallel (thread-local cleaners) and consumed here in file order,
+        // where the order-dependent work happens: dedupe, writing, counting.
+        var outcomes = Environment.ProcessorCount > 1
+            ? reader.ParallelEnumerate(Process, Math.Min(Environment.ProcessorCount, 8))
+            : reader.Enumerate(Process);
+        foreach (var o in outcomes)
+        {
+            try
             {
-                errors.Add((RowColumn, "invalid UTF-8 byte sequence in the record (shown as U+FFFD)"));
-            }
-            else if (row.ColCount != header.Length)
-            {
-                var last = row[row.ColCount - 1].Span;
-                errors.Add((RowColumn, ColumnCleaner.IsUnterminated(last)
-                    ? ColumnCleaner.UnterminatedQuote + "; the rest of the file was read as this record"
-                    : $"expected {header.Length} fields, found {row.ColCount}"));
-            }
-            if (errors.Count == 0)
-            {
-                state.Row++;
-                // Filters first: a row the contract filters out is counted as filtered, not judged further.
-                var drop = state.FilterDrops(row);
-                if (drop is not null)
+                if (o.Fate == RowFate.Blank)
                 {
-                    filtered++;
-                    Increment(filteredByColumn, drop);
+                    blank++;
                     continue;
                 }
-                for (var c = 0; c < state.Cleaners.Length; c++)
+                read++;
+                if ((read & 0xFFFF) == 0)
                 {
-                    var cleaner = state.Cleaners[c];
-                    if (!state.CleanColumn(c, row) && cleaner.Error is { } e) errors.Add((cleaner.Spec.Name, e));
+                    ct.ThrowIfCancellationRequested();
+                    progress?.Invoke(new CleanProgress(read, input.BytesRead));
                 }
-            }
-            if (errors.Count > 0)
-            {
-                rejected++;
-                WriteReject(rejectsOut, line, errors, row.Span, rejectsByColumn);
-                continue;
-            }
-
-            if (state.HasKey)
-            {
-                var ordinal = checked((int)writer.Rows);
-                var dedupe = contract.Dedupe;
-                var value = dedupe == DedupePolicy.Reject ? (int)Math.Min(line, int.MaxValue) : ordinal;
-                var fresh = state.KeyIsLong
-                    ? keys.TryAdd(state.LongKey(), value, dedupe == DedupePolicy.KeepLast, out var previous)
-                    : keys.TryAdd(state.StringKey(), value, dedupe == DedupePolicy.KeepLast, out previous);
-                if (!fresh)
+                switch (o.Fate)
                 {
-                    switch (dedupe)
+                    case RowFate.Filtered:
+                        filtered++;
+                        Increment(filteredByColumn, o.Column!);
+                        continue;
+                    case RowFate.Rejected:
+                        rejected++;
+                        rejectsOut.Write(o.Line, o.Column!, o.Reason!, o.Record);
+                        foreach (var c in o.Columns) Increment(rejectsByColumn, c);
+                        continue;
+                }
+                if (hasKey)
+                {
+                    var ordinal = checked((int)writer.Rows);
+                    var value = dedupe == DedupePolicy.Reject ? (int)Math.Min(o.Line, int.MaxValue) : ordinal;
+                    var fresh = keyIsLong
+                        ? keys.TryAdd(o.LongKey, value, dedupe == DedupePolicy.KeepLast, out var previous)
+                        : keys.TryAdd(o.StringKey!, value, dedupe == DedupePolicy.KeepLast, out previous);
+                    if (!fresh)
                     {
-                        case DedupePolicy.KeepLast:
-                            superseded!.Add(previous);
-                            deduped++;
-                            break;
-                        case DedupePolicy.KeepFirst:
-                            deduped++;
-                            continue;
-                        case DedupePolicy.Reject:
-                            rejected++;
-                            errors.Add((DuplicateColumn, $"duplicate primary key ({string.Join(", ", contract.PrimaryKey)}) first seen on line {previous}"));
-                            WriteReject(rejectsOut, line, errors, row.Span, rejectsByColumn);
-                            continue;
+                        switch (dedupe)
+                        {
+                            case DedupePolicy.KeepLast:
+                                superseded!.Add(previous);
+                                deduped++;
+                                break;
+                            case DedupePolicy.KeepFirst:
+                                deduped++;
+                                continue;
+                            case DedupePolicy.Reject:
+                                rejected++;
+                                rejectsOut.Write(o.Line, DuplicateColumn, $"duplicate primary key ({string.Join(", ", contract.PrimaryKey)}) first seen on line {previous}", o.Record);
+                                Increment(rejectsByColumn, DuplicateColumn);
+                                continue;
+                        }
                     }
                 }
+                writer.WriteRawRows(o.Bytes.AsSpan(0, o.Length), 1);
             }
-            state.Write(writer);
-            writer.EndRow();
+            finally
+            {
+                o.Reset();
+                pool.Enqueue(o);
+            }
         }
+        foreach (var w in workers.Values) w.Dispose();
+        workers.Dispose();
         writer.Flush();
         rejectsOut.Flush();
         progress?.Invoke(new CleanProgress(read, input.BytesRead));
@@ -192,14 +191,6 @@ public sealed class CsvCleaner(DatasetContract contract)
             FilteredByColumn = filteredByColumn,
             DistinctKeys = keys.Count,
         };
-    }
-
-    private static void WriteReject(RejectWriter w, long line, List<(string Column, string Reason)> errors, ReadOnlySpan<char> record, Dictionary<string, long> byColumn)
-    {
-        var column = errors.Count == 1 ? errors[0].Column : string.Join(";", errors.Select(e => e.Column));
-        var reason = errors.Count == 1 ? errors[0].Reason : string.Join("; ", errors.Select(e => $"{e.Column}: {e.Reason}"));
-        w.Write(line, column, reason, record);
-        foreach (var (c, _) in errors) Increment(byColumn, c);
     }
 
     private static void Increment(Dictionary<string, long> d, string key) =>

@@ -19,7 +19,7 @@ public sealed class RejectWriter : IDisposable
 
     public long Rows => _writer.Rows;
 
-    public void Write(long line, string column, string reason, ReadOnlySpan<char> record)
+    public void Write(long line, string column, string reason, string? record)
     {
         _writer.WriteInt64(line);
         _writer.WriteString(column);

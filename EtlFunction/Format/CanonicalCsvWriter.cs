@@ -168,6 +168,25 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
         _rowStart = _pos;
     }
 
+    /// <summary>Ends the row without counting or flushing it, so <see cref="PendingRowWithEnd"/> can be taken (row formatting on worker threads).</summary>
+    internal void EndRowInPlace()
+    {
+        Ensure(1);
+        _buffer[_pos++] = (byte)'\n';
+        _firstField = true;
+    }
+
+    /// <summary>The row ended by <see cref="EndRowInPlace"/>, line end included.</summary>
+    internal ReadOnlySpan<byte> PendingRowWithEnd => _buffer.AsSpan(_rowStart, _pos - _rowStart);
+
+    /// <summary>Forgets all buffered bytes (after a worker took its row).</summary>
+    internal void ResetRows()
+    {
+        _pos = 0;
+        _rowStart = 0;
+        _firstField = true;
+    }
+
     /// <summary>Drops everything written since the last <see cref="EndRow"/>.</summary>
     public void DiscardRow()
     {

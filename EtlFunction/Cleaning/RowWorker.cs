@@ -1,0 +1,81 @@
+using EtlFunction.Contracts;
+using EtlFunction.Format;
+using nietras.SeparatedValues;
+
+namespace EtlFunction.Cleaning;
+
+/// <summary>
+/// The per-thread half of the cleaner: turns one raw record into a <see cref="RowOutcome"/> —
+/// structural checks (field count, quotes, UTF-8), filters, column cleaning and checks, the
+/// canonical bytes and the dedupe key. It owns its compiled columns and scratch buffers, so
+/// workers share nothing but the read-only contract.
+/// </summary>
+internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int fieldCount, InputDecoder input) : IDisposable
+{
+    private readonly PassState _state = new(contract, sourceIndex, fieldCount);
+    private readonly CanonicalCsvWriter _writer = new(Stream.Null, int.MaxValue / 2);
+    private readonly List<(string Column, string Reason)> _errors = [];
+
+    public bool KeyIsLong => _state.KeyIsLong;
+
+    public void Dispose() => _writer.Dispose();
+
+    public void Clean(SepReader.Row row, RowOutcome o)
+    {
+        o.Line = row.LineNumberFrom;
+        if (row.ColCount == 1 && row.Span.IsEmpty)
+        {
+            o.Fate = RowFate.Blank;
+            return;
+        }
+        _errors.Clear();
+        if (input.InvalidSequences > 0 && row.Span.Contains('\uFFFD'))
+        {
+            _errors.Add((CsvCleaner.RowColumn, "invalid UTF-8 byte sequence in the record (shown as U+FFFD)"));
+        }
+        else if (row.ColCount != fieldCount)
+        {
+            var last = row[row.ColCount - 1].Span;
+            _errors.Add((CsvCleaner.RowColumn, ColumnCleaner.IsUnterminated(last)
+                ? ColumnCleaner.UnterminatedQuote + "; the rest of the file was read as this record"
+                : $"expected {fieldCount} fields, found {row.ColCount}"));
+        }
+        if (_errors.Count == 0)
+        {
+            _state.Row++;
+            // Filters first: a row the contract filters out is counted as filtered, not judged further.
+            var drop = _state.FilterDrops(row);
+            if (drop is not null)
+            {
+                o.Fate = RowFate.Filtered;
+                o.Column = drop;
+                return;
+            }
+            for (var c = 0; c < _state.Cleaners.Length; c++)
+            {
+                var cleaner = _state.Cleaners[c];
+                if (!_state.CleanColumn(c, row) && cleaner.Error is { } e) _errors.Add((cleaner.Spec.Name, e));
+            }
+        }
+        if (_errors.Count > 0)
+        {
+            o.Fate = RowFate.Rejected;
+            o.Column = _errors.Count == 1 ? _errors[0].Column : string.Join(";", _errors.Select(e => e.Column));
+            o.Reason = _errors.Count == 1 ? _errors[0].Reason : string.Join("; ", _errors.Select(e => $"{e.Column}: {e.Reason}"));
+            o.Record = row.Span.ToString();
+            foreach (var (c, _) in _errors) o.Columns.Add(c);
+            return;
+        }
+        o.Fate = RowFate.Written;
+        _state.Write(_writer);
+        _writer.EndRowInPlace();
+        o.SetBytes(_writer.PendingRowWithEnd);
+        _writer.ResetRows();
+        if (_state.HasKey)
+        {
+            if (_state.KeyIsLong) o.LongKey = _state.LongKey();
+            else o.StringKey = _state.StringKey();
+        }
+        if (contract.Dedupe == DedupePolicy.Reject) o.Record = row.Span.ToString();
+    }
+}
