@@ -63,7 +63,7 @@ public sealed class Display(TextWriter err, bool quiet)
         foreach (var (step, secs) in s.Timings)
         {
             sb.Append(ci, $" {step} {secs:F2}s");
-            if (step == "preprocess" && s.Source.Size is { } size && secs > 0) sb.Append(ci, $" ({size / secs / 1e6:F0} MB/s)");
+            if (step == "preprocess" && s.Source.Size is { } size && secs > 0) sb.Append(ci, $" ({size / secs / 1e6:F1} MB/s)");
         }
         sb.AppendLine(ci, $"  total {totalSeconds:F2}s ({(totalSeconds > 0 ? s.RowsRead / totalSeconds : 0):N0} rows/s)");
         err.Write(sb.ToString());

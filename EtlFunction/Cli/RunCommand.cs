@@ -30,7 +30,7 @@ public static class RunCommand
         var ctx = settings.CreateContext(display.Log, p => display.Progress(p, total));
         var sw = Stopwatch.StartNew();
         var key = $"{dataset}/{Path.GetFileName(file)}";
-        await ctx.Store.PutFileAsync(ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
+        await PutLandingAsync((FolderObjectStore)ctx.Store, ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
         RunState state;
         try
         {
@@ -76,6 +76,23 @@ public static class RunCommand
             await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Options)).ConfigureAwait(false);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Copies FILE into the landing bucket with its own modification time, as an upload keeps the
+    /// object's date: the archive day then follows the file, not the moment of the run. A landing
+    /// copy with the same size and modification time is not copied again (rsync's rule).
+    /// </summary>
+    internal static async Task PutLandingAsync(FolderObjectStore store, string bucket, string key, string file, CancellationToken ct)
+    {
+        var source = new FileInfo(file);
+        var target = store.PathOf(bucket, key);
+        if (File.Exists(target) && new FileInfo(target).Length == source.Length && File.GetLastWriteTimeUtc(target) == source.LastWriteTimeUtc)
+        {
+            return;
+        }
+        await store.PutFileAsync(bucket, key, file, ct).ConfigureAwait(false);
+        File.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
     }
 
     internal static string Relative(string path)

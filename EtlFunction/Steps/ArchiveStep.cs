@@ -19,7 +19,8 @@ public static class ArchiveStep
         var sw = Stopwatch.StartNew();
         var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
         var processed = StepSupport.RequireProcessed(state);
-        var fallbackDt = (state.Source.LastModified ?? ctx.Clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var fallbackDt = state.ArchiveDt
+            ?? (state.Source.LastModified ?? ctx.Clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var writers = new Dictionary<string, ObjectWriter>(StringComparer.Ordinal);
         var refs = new List<ArchiveRef>();
         try

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
@@ -55,8 +57,12 @@ public static class PreprocessStep
         }
         if (result.InvalidUtf8Sequences > 0) ctx.Log($"warning: {result.InvalidUtf8Sequences} invalid UTF-8 sequences; their rows were rejected");
 
+        var archiveDt = await PreviousArchiveDtAsync(ctx, dataset, runId, ct).ConfigureAwait(false)
+            ?? info.LastModified.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
         return new RunState
         {
+            ArchiveDt = archiveDt,
             RunId = runId,
             Dataset = dataset,
             Source = source,
@@ -75,6 +81,23 @@ public static class PreprocessStep
             RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
             FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
         }.WithTiming("preprocess", sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The archive day of an earlier completed run of this object, from its manifest.</summary>
+    private static async Task<string?> PreviousArchiveDtAsync(StepContext ctx, string dataset, string runId, CancellationToken ct)
+    {
+        var key = Buckets.ManifestKey(dataset, runId);
+        if (await ctx.Store.HeadAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false) is null) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(await ctx.Store.GetTextAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false));
+            return doc.RootElement.GetProperty("run").TryGetProperty("archiveDt", out var dt) ? dt.GetString() : null;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            ctx.Log($"warning: manifest {key} is unreadable ({e.Message}); using the source date for the archive");
+            return null;
+        }
     }
 
     private static Task<DatasetContract> InferAsync(StepContext ctx, ObjectInfo info, string dataset, CancellationToken ct)

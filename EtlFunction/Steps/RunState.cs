@@ -43,6 +43,12 @@ public sealed record RunState
     public string? LoadMethod { get; init; }
     public string? Table { get; init; }
     public string? Database { get; init; }
+    /// <summary>
+    /// The archive partition day when the contract has no partition column: the source object's
+    /// date, or the day an earlier completed run of the same object used, so a re-run rewrites
+    /// the same Parquet key instead of adding a second copy under another day.
+    /// </summary>
+    public string? ArchiveDt { get; init; }
     public IReadOnlyList<ArchiveRef>? Archive { get; init; }
     public ObjectRef? Manifest { get; init; }
     public Dictionary<string, long>? RejectsByColumn { get; init; }
