@@ -48,7 +48,7 @@ public static class ValueParser
             }
             return false;
         }
-        if (digits == 0 || sinceSep is 0 or 1 or 2) return false;
+        if (digits == 0 || sinceSep is not (-1 or 3)) return false;
         if (negative)
         {
             if (acc > (ulong)long.MaxValue + 1) return false;
@@ -101,7 +101,7 @@ public static class ValueParser
             }
             break;
         }
-        if (sinceSep is 0 or 1 or 2) return false;
+        if (sinceSep is not (-1 or 3)) return false;
         var fracDigits = 0;
         if (i < s.Length && s[i] == '.')
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace EtlFunction.Cli;
 
-/// <summary>A tiny command-line parser: positionals, <c>--name value</c> options and <c>--flag</c> switches, with errors that say what is wrong.</summary>
+/// <summary>A tiny command-line parser: positionals, <c>--name value</c> (or <c>--name=value</c>) options and <c>--flag</c> switches, with errors that say what is wrong.</summary>
 public sealed class Args
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
@@ -12,33 +12,31 @@ public sealed class Args
 
     public Args(IEnumerable<string> args, IReadOnlySet<string> flags)
     {
-        using var e = args.GetEnumerator();
-        while (e.MoveNext())
+        var a = args.ToArray();
+        for (var i = 0; i < a.Length; i++)
         {
-            var a = e.Current;
-            if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
+            if (!IsOption(a[i]))
             {
-                var eq = a.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0)
-                {
-                    _options[a[2..eq]] = a[(eq + 1)..];
-                }
-                else if (flags.Contains(a[2..]))
-                {
-                    _options[a[2..]] = null;
-                }
-                else
-                {
-                    if (!e.MoveNext()) throw new UsageException($"option {a} needs a value");
-                    _options[a[2..]] = e.Current;
-                }
+                Positionals.Add(a[i]);
+                continue;
+            }
+            var eq = a[i].IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                _options[a[i][2..eq]] = a[i][(eq + 1)..];
+            }
+            else if (flags.Contains(a[i][2..]) || i + 1 >= a.Length || IsOption(a[i + 1]))
+            {
+                _options[a[i][2..]] = null; // a switch, or an option missing its value (reported when asked for)
             }
             else
             {
-                Positionals.Add(a);
+                _options[a[i][2..]] = a[++i];
             }
         }
     }
+
+    private static bool IsOption(string s) => s.StartsWith("--", StringComparison.Ordinal) && s.Length > 2;
 
     public bool Flag(string name)
     {
@@ -49,7 +47,8 @@ public sealed class Args
     public string? Option(string name)
     {
         _used.Add(name);
-        return _options.TryGetValue(name, out var v) ? v : null;
+        if (!_options.TryGetValue(name, out var v)) return null;
+        return v ?? throw new UsageException($"option --{name} needs a value");
     }
 
     public long Long(string name, long fallback)

@@ -16,13 +16,13 @@ public static class RunCommand
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
-        var file = args.Positionals[0];
         var json = args.Flag("json");
         var display = new Display(stderr, args.Flag("quiet"));
         var settings = LocalSettings.From(args);
         var datasetOption = args.Option("dataset");
         args.EnsureAllUsed();
+        if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
+        var file = args.Positionals[0];
         if (!File.Exists(file)) throw new UsageException($"no such file: {file}");
 
         var dataset = datasetOption ?? RunIds.DatasetOf(RunIds.StemOf(file));

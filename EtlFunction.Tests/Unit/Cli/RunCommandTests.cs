@@ -1,0 +1,145 @@
+using System.Globalization;
+using EtlFunction.Generator;
+using EtlFunction.Parquet;
+using Microsoft.Data.Sqlite;
+using nietras.SeparatedValues;
+
+namespace EtlFunction.Tests.Unit.Cli;
+
+/// <summary>The acceptance checks of the local run: every output exists and agrees on the counts.</summary>
+public class RunCommandTests
+{
+    private static long CountRecords(string path)
+    {
+        using var r = Sep.Reader(o => o with { HasHeader = true, DisableColCountCheck = true }).FromFile(path);
+        long n = 0;
+        foreach (var _ in r) n++;
+        return n;
+    }
+
+    private static T Scalar<T>(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (T)Convert.ChangeType(cmd.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    [Test]
+    public async Task Run_TitanicSample_AllOutputsAgreeOnCounts()
+    {
+        using var h = new CliHarness();
+        var r = await h.Run("", "run", Path.Combine(RepoPaths.Samples, "titanic.csv"), "--dataset", "titanic", "--json", "--db", h.Db);
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        var j = r.Json;
+        var read = j.GetProperty("rowsRead").GetInt64();
+        var written = j.GetProperty("rowsWritten").GetInt64();
+        Assert.That(read, Is.EqualTo(900));
+        Assert.That(read, Is.EqualTo(written + j.GetProperty("rowsFiltered").GetInt64() + j.GetProperty("rowsRejected").GetInt64() + j.GetProperty("rowsDeduplicated").GetInt64()));
+        Assert.That(j.GetProperty("rowsFiltered").GetInt64(), Is.GreaterThan(0), "non-survivors are filtered");
+        Assert.That(j.GetProperty("rowsRejected").GetInt64(), Is.GreaterThan(0), "rows without a usable age are rejected");
+
+        Assert.That(CountRecords(CliHarness.Full(j.GetProperty("processed"))), Is.EqualTo(written));
+        Assert.That(CountRecords(CliHarness.Full(j.GetProperty("rejects"))), Is.EqualTo(j.GetProperty("rowsRejected").GetInt64()));
+        var parquet = j.GetProperty("archive").EnumerateArray().Select(CliHarness.Full).ToList();
+        Assert.That(parquet.Sum(p => ParquetReadBack.ReadFile(p).RowCount), Is.EqualTo(written));
+        Assert.That(Scalar<long>(h.Db, "SELECT COUNT(*) FROM titanic_survivors"), Is.EqualTo(written));
+        Assert.That(Scalar<long>(h.Db, "SELECT COUNT(*) FROM titanic_survivors WHERE survived <> 1 OR age IS NULL"), Is.Zero);
+        var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(CliHarness.Full(j.GetProperty("manifest")))).RootElement.GetProperty("run");
+        Assert.That(manifest.GetProperty("rowsWritten").GetInt64(), Is.EqualTo(written));
+        Assert.That(manifest.GetProperty("rowsLoaded").GetInt64(), Is.EqualTo(written));
+        foreach (var step in new[] { "preprocess", "load", "archive", "finalize", "total" })
+        {
+            Assert.That(j.GetProperty("timings").TryGetProperty(step, out _), Is.True, step);
+        }
+    }
+
+    [Test]
+    public async Task Run_Twice_LoadsOnceAndLeavesTableUnchanged()
+    {
+        using var h = new CliHarness();
+        var file = Path.Combine(RepoPaths.Samples, "titanic.csv");
+        var first = await h.Run("", "run", file, "--dataset", "titanic", "--json", "--db", h.Db);
+        const string checksum = "SELECT COUNT(*) || ':' || TOTAL(fare) || ':' || TOTAL(age) || ':' || GROUP_CONCAT(passenger_id) FROM (SELECT * FROM titanic_survivors ORDER BY passenger_id)";
+        var before = Scalar<string>(h.Db, checksum);
+        var second = await h.Run("", "run", file, "--dataset", "titanic", "--json", "--db", h.Db);
+        Assert.That(second.ExitCode, Is.Zero, second.Stderr);
+        Assert.That(second.Json.GetProperty("runId").GetString(), Is.EqualTo(first.Json.GetProperty("runId").GetString()));
+        Assert.That(second.Json.GetProperty("alreadyLoaded").GetBoolean(), Is.True);
+        Assert.That(Scalar<string>(h.Db, checksum), Is.EqualTo(before));
+        Assert.That(Scalar<long>(h.Db, "SELECT COUNT(*) FROM _etl_ledger"), Is.EqualTo(1));
+        Assert.That(second.Json.GetProperty("archive")[0].GetString(), Is.EqualTo(first.Json.GetProperty("archive")[0].GetString()), "same Parquet key");
+    }
+
+    [Test]
+    public async Task Run_OrdersSample_MatchesTheGeneratorsIndependentTruth()
+    {
+        using var h = new CliHarness();
+        var truth = new OrdersGenerator(5000, 42).ComputeTruth();
+        var r = await h.Run("", "run", Path.Combine(RepoPaths.Samples, "orders.csv"), "--json", "--db", h.Db);
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        var j = r.Json;
+        Assert.That(j.GetProperty("rowsRead").GetInt64(), Is.EqualTo(truth.Read));
+        Assert.That(j.GetProperty("rowsRejected").GetInt64() + j.GetProperty("rowsFiltered").GetInt64(), Is.EqualTo(truth.InvalidOrFiltered));
+        Assert.That(j.GetProperty("rowsDeduplicated").GetInt64(), Is.EqualTo(truth.SupersededDuplicates));
+        Assert.That(j.GetProperty("rowsWritten").GetInt64(), Is.EqualTo(truth.Written));
+        Assert.That(Scalar<long>(h.Db, "SELECT COUNT(*) FROM orders"), Is.EqualTo(truth.Written));
+        Assert.That(Scalar<long>(h.Db, "SELECT SUM(quantity) FROM orders"), Is.EqualTo(truth.SumQuantity));
+        Assert.That(Scalar<long>(h.Db, "SELECT SUM(is_gift) FROM orders"), Is.EqualTo(truth.GiftTrue));
+        Assert.That(Scalar<decimal>(h.Db, "SELECT SUM(CAST(ROUND(amount * 100) AS INTEGER)) FROM orders") / 100m, Is.EqualTo(truth.SumAmount));
+    }
+
+    [Test]
+    public async Task Run_HeaderBreaksContract_ExitCode4ErrorJsonAndQuarantine()
+    {
+        using var h = new CliHarness();
+        var bad = Path.Combine(h.Root, "titanic.csv");
+        await File.WriteAllTextAsync(bad, "PassengerId,Name\n1,x\n");
+        var r = await h.Run("", "run", bad, "--json", "--db", h.Db);
+        Assert.That(r.ExitCode, Is.EqualTo(4));
+        Assert.That(r.Json.GetProperty("errorType").GetString(), Is.EqualTo("ContractViolation"));
+        Assert.That(r.Json.GetProperty("errorMessage").GetString(), Does.Contain("missing columns: survived (header 'Survived')"));
+        var failed = Directory.GetFiles(Path.Combine(h.Store, "processed", "_failed"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.That(failed, Does.Contain("error.json"));
+        Assert.That(failed, Does.Contain("titanic.csv"));
+        Assert.That(File.Exists(Path.Combine(h.Store, "landing", "titanic", "titanic.csv")), Is.True, "the original is kept");
+    }
+
+    [Test]
+    public async Task Invoke_StepByStep_GivesTheSameResultAsRun()
+    {
+        using var h = new CliHarness();
+        var sample = Path.Combine(RepoPaths.Samples, "titanic.csv");
+        var landing = Path.Combine(h.Store, "landing", "titanic", "titanic.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(landing)!);
+        File.Copy(sample, landing);
+        var pre = await h.Run("""{"bucket":"landing","key":"titanic/titanic.csv"}""", "invoke", "preprocess", "--db", h.Db);
+        Assert.That(pre.ExitCode, Is.Zero, pre.Stderr);
+        var load = await h.Run(pre.Stdout, "invoke", "load", "--db", h.Db);
+        var archive = await h.Run(pre.Stdout, "invoke", "archive", "--db", h.Db);
+        Assert.That(load.ExitCode + archive.ExitCode, Is.Zero, load.Stderr + archive.Stderr);
+        var fin = await h.Run($"[{load.Stdout},{archive.Stdout}]", "invoke", "finalize", "--db", h.Db);
+        Assert.That(fin.ExitCode, Is.Zero, fin.Stderr);
+        Assert.That(fin.Json.GetProperty("rowsLoaded").GetInt64(), Is.EqualTo(fin.Json.GetProperty("rowsWritten").GetInt64()));
+        Assert.That(fin.Json.GetProperty("manifest").GetProperty("key").GetString(), Does.StartWith("_manifests/titanic/"));
+    }
+
+    [Test]
+    public async Task Invoke_BadEvent_PrintsTypedErrorAndExits3()
+    {
+        using var h = new CliHarness();
+        var r = await h.Run("not json", "invoke", "load", "--db", h.Db);
+        Assert.That(r.ExitCode, Is.EqualTo(3));
+        Assert.That(r.Json.GetProperty("errorType").GetString(), Is.EqualTo("InvalidInput"));
+    }
+
+    [Test]
+    public async Task Cli_UnknownOption_IsAUsageError()
+    {
+        using var h = new CliHarness();
+        var r = await h.Run("", "run", "x.csv", "--jsn");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Stderr, Does.Contain("unknown option(s): --jsn"));
+    }
+}
