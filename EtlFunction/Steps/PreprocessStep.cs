@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
+using EtlFunction.Contracts.Inference;
 using EtlFunction.Errors;
 using EtlFunction.Storage;
 
@@ -100,12 +101,17 @@ public static class PreprocessStep
         }
     }
 
-    private static Task<DatasetContract> InferAsync(StepContext ctx, ObjectInfo info, string dataset, CancellationToken ct)
+    /// <summary>
+    /// No contract: read the object once to infer one (types that never lose data). The inferred
+    /// contract is stored with the outputs, so load and archive use exactly what preprocess used.
+    /// </summary>
+    private static async Task<DatasetContract> InferAsync(StepContext ctx, ObjectInfo info, string dataset, CancellationToken ct)
     {
-        _ = ctx;
-        _ = info;
-        _ = ct;
-        throw new EtlException(ErrorType.ContractViolation, $"no contract for dataset '{dataset}' (contracts/{dataset}.yaml)");
+        ctx.Log($"no contract for dataset '{dataset}': inferring one from {ctx.Store.Describe(info.Bucket, info.Key)}");
+        await using var src = await ctx.Store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false);
+        using var input = new InputDecoder(src);
+        var result = await Task.Run(() => ContractInferrer.Infer(input.Reader, dataset), ct).ConfigureAwait(false);
+        return result.Contract;
     }
 }
 
