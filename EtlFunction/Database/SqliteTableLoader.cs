@@ -72,7 +72,7 @@ public sealed class SqliteTableLoader : ITableLoader
             long loaded;
             await using (var stream = await openProcessed(ct).ConfigureAwait(false))
             {
-                loaded = InsertRows(connection, transaction, contract, stream, ct);
+                loaded = InsertRows(connection, contract, stream, ct);
             }
             connection.Execute(
                 """
@@ -99,10 +99,10 @@ public sealed class SqliteTableLoader : ITableLoader
         }
     }
 
-    private static long InsertRows(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract, Stream stream, CancellationToken ct)
+    private static long InsertRows(SqliteConnection connection, DatasetContract contract, Stream stream, CancellationToken ct)
     {
         using var reader = new CanonicalCsvReader(stream, contract);
-        using var inserter = new SqliteRowInserter(connection, transaction, contract);
+        using var inserter = new SqliteRowInserter(connection, contract);
         long changed = 0;
         while (reader.Read())
         {

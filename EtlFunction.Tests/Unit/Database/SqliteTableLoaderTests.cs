@@ -108,6 +108,22 @@ public sealed class SqliteTableLoaderTests
     }
 
     [Test]
+    public async Task Load_SameRunConcurrently_LoadsOnce()
+    {
+        var rows = Enumerable.Range(1, 20_000).Select(i => new object?[] { (long)i, "n", 1m }).ToArray();
+        var other = new SqliteTableLoader(_db.DatabasePath);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => _db.LoadAsync("same", Orders(LoadMode.Append), rows)),
+            Task.Run(() => other.LoadAsync(new LoadRequest("same", Orders(LoadMode.Append), "x"),
+                _ => Task.FromResult<Stream>(new MemoryStream(Csv(Orders(LoadMode.Append), rows))))));
+
+        Assert.That(results.Count(r => r.AlreadyLoaded), Is.EqualTo(1));
+        Assert.That(results.Select(r => r.RowsLoaded), Is.All.EqualTo(20_000));
+        Assert.That(_db.Scalar("SELECT count(*) FROM orders"), Is.EqualTo(20_000L));
+    }
+
+    [Test]
     public async Task Load_Ledger_RecordsTheRun()
     {
         await _db.LoadAsync("run-1", Orders(LoadMode.Upsert), [1L, "a", 1.5m]);
@@ -230,11 +246,12 @@ public sealed class SqliteTableLoaderTests
     [Test]
     public async Task Load_ExistingTableMatchingTheContract_IsUsedAsIs()
     {
-        _db.Execute("CREATE TABLE Orders (ID integer not null, Name text, Amount decimal(10, 2), primary key (id))");
+        _db.Execute("CREATE TABLE Orders (Name text, ID integer not null, Amount decimal(10, 2), primary key (id))");
 
         var result = await _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m]);
 
         Assert.That(result.RowsLoaded, Is.EqualTo(1));
+        Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", 1.5 } }), "columns are matched by name, not position");
     }
 
     [Test]
