@@ -6,7 +6,8 @@ namespace EtlFunction.Database;
 /// Direct calls to the bundled SQLite library (<c>e_sqlite3</c>, the one Microsoft.Data.Sqlite loads) for
 /// the per-value bind calls of a bulk load only. Going through SQLitePCLRaw costs a SafeHandle add-ref/release
 /// and a GC transition per value (~80 ns; 12 million values per million rows); these bind functions only copy
-/// a value into the statement, so they are safe to call without the GC transition. Everything else
+/// a value into the statement (text: one malloc and copy), and the connection is used by one thread, so its
+/// mutex is never contended: they are safe to call without the GC transition. Everything else
 /// (prepare, step, errors, finalize) stays on SQLitePCLRaw.
 /// </summary>
 internal static class SqliteNative

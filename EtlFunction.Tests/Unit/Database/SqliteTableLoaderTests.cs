@@ -157,6 +157,20 @@ public sealed class SqliteTableLoaderTests
     }
 
     [Test]
+    public void Load_ReplaceWithCompositeTextKeyRepeatedInFile_NamesTheWholeKey()
+    {
+        var contract = Contract("prices", LoadMode.Replace, ["region", "day"],
+            Col("region", ColumnType.String, nullable: false), Col("day", ColumnType.Date, nullable: false), Col("price", ColumnType.Double));
+
+        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", contract,
+            ["eu", new DateOnly(2024, 1, 1), 1.0], ["it's", new DateOnly(2024, 1, 1), 2.0], ["it's", new DateOnly(2024, 1, 1), 3.0]));
+
+        Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
+        Assert.That(e.Message, Does.Contain("duplicate primary key (region='it''s', day='2024-01-01')")
+            .And.Contain("row 3").And.Contain("more than once in this file").And.Contain("UNIQUE constraint failed: prices.region, prices.day"));
+    }
+
+    [Test]
     public async Task Load_FailedRun_CanBeRetriedAfterTheFix()
     {
         await _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m]);
