@@ -143,7 +143,7 @@ public static class SqliteSchema
         }
         foreach (var e in existing)
         {
-            if (contract.IndexOf(e.Name) < 0 && !contract.Columns.Any(c => string.Equals(c.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
+            if (!contract.Columns.Any(c => string.Equals(c.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 differences.Add($"column {Quote(e.Name)} is not in the contract");
             }

@@ -72,7 +72,7 @@ public sealed class SqliteTableLoader : ITableLoader
             long loaded;
             await using (var stream = await openProcessed(ct).ConfigureAwait(false))
             {
-                loaded = InsertRows(connection, transaction, contract, stream, ct);
+                loaded = InsertRows(connection, contract, stream, ct);
             }
             connection.Execute(
                 """
@@ -99,10 +99,10 @@ public sealed class SqliteTableLoader : ITableLoader
         }
     }
 
-    private static long InsertRows(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract, Stream stream, CancellationToken ct)
+    private static long InsertRows(SqliteConnection connection, DatasetContract contract, Stream stream, CancellationToken ct)
     {
         using var reader = new CanonicalCsvReader(stream, contract);
-        using var inserter = new SqliteRowInserter(connection, transaction, contract);
+        using var inserter = new SqliteRowInserter(connection, contract);
         long changed = 0;
         while (reader.Read())
         {
@@ -136,13 +136,22 @@ public sealed class SqliteTableLoader : ITableLoader
                     ? "is already in the table or earlier in this file (append mode never overwrites: use load mode upsert or replace)"
                     : "appears more than once in this file";
                 return new EtlException(ErrorType.ContractViolation,
-                    $"duplicate primary key ({key}) in {where}: the key {why}; nothing was loaded", e);
+                    $"duplicate primary key ({key}) in {where}: the key {why} ({SqliteMessage(e)}); nothing was loaded", e);
             case SQLitePCL.raw.SQLITE_CONSTRAINT_NOTNULL:
                 return new EtlException(ErrorType.InvalidInput,
-                    $"NULL in a NOT NULL column in {where} ({e.Message}); nothing was loaded", e);
+                    $"NULL in a NOT NULL column in {where} ({SqliteMessage(e)}); nothing was loaded", e);
             default:
-                return new EtlException(ErrorType.ContractViolation, $"constraint failed in {where}: {e.Message}; nothing was loaded", e);
+                return new EtlException(ErrorType.ContractViolation, $"constraint failed in {where} ({SqliteMessage(e)}); nothing was loaded", e);
         }
+    }
+
+    /// <summary>SQLite's own text (<c>UNIQUE constraint failed: orders.id</c>) out of <c>SQLite Error 19: '...'.</c></summary>
+    private static string SqliteMessage(SqliteException e)
+    {
+        var m = e.Message;
+        var first = m.IndexOf('\'', StringComparison.Ordinal);
+        var last = m.LastIndexOf('\'');
+        return first >= 0 && last > first ? m[(first + 1)..last] : m;
     }
 
     private static string Where(DatasetContract contract, CanonicalCsvReader reader) =>

@@ -108,6 +108,22 @@ public sealed class SqliteTableLoaderTests
     }
 
     [Test]
+    public async Task Load_SameRunConcurrently_LoadsOnce()
+    {
+        var rows = Enumerable.Range(1, 20_000).Select(i => new object?[] { (long)i, "n", 1m }).ToArray();
+        var other = new SqliteTableLoader(_db.DatabasePath);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => _db.LoadAsync("same", Orders(LoadMode.Append), rows)),
+            Task.Run(() => other.LoadAsync(new LoadRequest("same", Orders(LoadMode.Append), "x"),
+                _ => Task.FromResult<Stream>(new MemoryStream(Csv(Orders(LoadMode.Append), rows))))));
+
+        Assert.That(results.Count(r => r.AlreadyLoaded), Is.EqualTo(1));
+        Assert.That(results.Select(r => r.RowsLoaded), Is.All.EqualTo(20_000));
+        Assert.That(_db.Scalar("SELECT count(*) FROM orders"), Is.EqualTo(20_000L));
+    }
+
+    [Test]
     public async Task Load_Ledger_RecordsTheRun()
     {
         await _db.LoadAsync("run-1", Orders(LoadMode.Upsert), [1L, "a", 1.5m]);
@@ -138,6 +154,20 @@ public sealed class SqliteTableLoaderTests
         Assert.That(e.Message, Does.Contain("duplicate primary key (id=2)").And.Contain("row 2").And.Contain("\"orders\""));
         Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", 1.5 }, [2L, "b", 2.5] }));
         Assert.That(_db.Scalar("SELECT count(*) FROM _etl_ledger WHERE run_id = 'r2'"), Is.EqualTo(0L));
+    }
+
+    [Test]
+    public void Load_ReplaceWithCompositeTextKeyRepeatedInFile_NamesTheWholeKey()
+    {
+        var contract = Contract("prices", LoadMode.Replace, ["region", "day"],
+            Col("region", ColumnType.String, nullable: false), Col("day", ColumnType.Date, nullable: false), Col("price", ColumnType.Double));
+
+        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", contract,
+            ["eu", new DateOnly(2024, 1, 1), 1.0], ["it's", new DateOnly(2024, 1, 1), 2.0], ["it's", new DateOnly(2024, 1, 1), 3.0]));
+
+        Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
+        Assert.That(e.Message, Does.Contain("duplicate primary key (region='it''s', day='2024-01-01')")
+            .And.Contain("row 3").And.Contain("more than once in this file").And.Contain("UNIQUE constraint failed: prices.region, prices.day"));
     }
 
     [Test]
@@ -230,11 +260,12 @@ public sealed class SqliteTableLoaderTests
     [Test]
     public async Task Load_ExistingTableMatchingTheContract_IsUsedAsIs()
     {
-        _db.Execute("CREATE TABLE Orders (ID integer not null, Name text, Amount decimal(10, 2), primary key (id))");
+        _db.Execute("CREATE TABLE Orders (Name text, ID integer not null, Amount decimal(10, 2), primary key (id))");
 
         var result = await _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m]);
 
         Assert.That(result.RowsLoaded, Is.EqualTo(1));
+        Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", 1.5 } }), "columns are matched by name, not position");
     }
 
     [Test]
