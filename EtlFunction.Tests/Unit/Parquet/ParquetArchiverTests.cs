@@ -268,6 +268,18 @@ public sealed class ParquetArchiverTests
     }
 
     [Test]
+    public void Write_EachRowGroup_ReachesCallerStreamWhenFlushed()
+    {
+        var contract = Contract(new ArchiveOptions { RowGroupRows = 1000 }, Col("n", ColumnType.Int64));
+        var nonSeekable = new NonSeekableStream(new MemoryStream());
+        using var reader = Reader(contract, Enumerable.Range(0, 2500).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+
+        ParquetArchiver.Write(reader, contract, "2024-05-01", _ => nonSeekable);
+
+        Assert.That(nonSeekable.Writes, Is.GreaterThanOrEqualTo(4), "one block per row group, then the footer: nothing waits for the end");
+    }
+
+    [Test]
     public void Write_EmptyInputWithoutPartitionColumn_WritesEmptyFileWithSchema()
     {
         var (parts, files) = Archive(AllTypes, []);
