@@ -25,6 +25,21 @@ internal sealed class ParquetLayout : IDisposable
     public const string DatasetKey = "etl.dataset";
     public const string FingerprintKey = "etl.contract_fingerprint";
 
+    /// <summary>
+    /// Dictionary page cap per column chunk. With the library default (1 MiB) a high-cardinality
+    /// column (ids, amounts, timestamps) fills a whole 128K-row group's dictionary before falling
+    /// back, which measured about 3x slower to write and ~15% larger than plain encoding; at 256 KiB
+    /// such columns fall back to plain early while low-cardinality columns (codes, cities, dates,
+    /// flags) still get a dictionary.
+    /// </summary>
+    public const long DictionaryPageLimit = 256 << 10;
+
+    /// <summary>
+    /// zlib's own default (also Spark's). Arrow defaults gzip to level 9: on 1M mixed rows that measured
+    /// 19 s against 5 s at level 6 for a 0.4% smaller file. (zstd, level 1, is both faster and smaller than either.)
+    /// </summary>
+    public const int GzipLevel = 6;
+
     private readonly Node[] _columns;
 
     public ParquetLayout(DatasetContract contract)
@@ -36,7 +51,11 @@ internal sealed class ParquetLayout : IDisposable
             for (var i = 0; i < _columns.Length; i++) _columns[i] = Column(contract.Columns[i]);
             Schema = new GroupNode("schema", Repetition.Required, _columns);
             using var builder = new WriterPropertiesBuilder();
-            Properties = builder.Compression(CompressionOf(contract.Archive.Compression)).Build();
+            var compression = CompressionOf(contract.Archive.Compression);
+            builder.Compression(compression);
+            if (compression == Compression.Gzip) builder.CompressionLevel(GzipLevel);
+            builder.DictionaryPagesizeLimit(DictionaryPageLimit);
+            Properties = builder.Build();
         }
         catch
         {

@@ -8,17 +8,20 @@ namespace EtlFunction.Parquet;
 /// <see cref="Stream.Position"/>, which a non-seekable stream (an S3 upload, a pipe) cannot
 /// give; the native writer never seeks, so counting the bytes written is enough. It also
 /// coalesces the writer's many small writes (page headers of a few bytes) into large blocks.
+/// The block buffer is rented on the first write and returned by <see cref="Flush"/> (after each
+/// row group), so a partition waiting for its next row group holds no buffer.
 /// It never flushes or closes the caller's stream: the caller commits it after the archive.
 /// </summary>
 internal sealed class ParquetSinkStream(Stream inner, int bufferSize = 256 << 10) : Stream
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+    private byte[] _buffer = [];
     private int _pending;
     private long _position;
+    private bool _disposed;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
-    public override bool CanWrite => _buffer.Length > 0;
+    public override bool CanWrite => !_disposed;
     public override long Length => _position;
 
     public override long Position
@@ -31,26 +34,27 @@ internal sealed class ParquetSinkStream(Stream inner, int bufferSize = 256 << 10
 
     public override void Write(ReadOnlySpan<byte> data)
     {
-        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _position += data.Length;
-        if (data.Length <= _buffer.Length - _pending)
+        if (data.Length >= bufferSize)
         {
-            data.CopyTo(_buffer.AsSpan(_pending));
-            _pending += data.Length;
-            return;
-        }
-        Drain();
-        if (data.Length >= _buffer.Length)
-        {
+            Drain();
             inner.Write(data);
             return;
         }
-        data.CopyTo(_buffer);
-        _pending = data.Length;
+        if (_buffer.Length == 0) _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        if (data.Length > _buffer.Length - _pending) Drain();
+        data.CopyTo(_buffer.AsSpan(_pending));
+        _pending += data.Length;
     }
 
-    /// <summary>Hands the buffered bytes to the caller's stream (without flushing it).</summary>
-    public override void Flush() => Drain();
+    /// <summary>Hands the buffered bytes to the caller's stream (without flushing it) and returns the buffer.</summary>
+    public override void Flush()
+    {
+        Drain();
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
 
     private void Drain()
     {
@@ -63,12 +67,13 @@ internal sealed class ParquetSinkStream(Stream inner, int bufferSize = 256 << 10
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    /// <summary>Releases the buffer; unflushed bytes are dropped (a failed archive writes nothing more).</summary>
+    /// <summary>Returns the buffer; unflushed bytes are dropped (a failed archive writes nothing more).</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _buffer.Length > 0)
+        if (disposing && !_disposed)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _disposed = true;
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
         base.Dispose(disposing);

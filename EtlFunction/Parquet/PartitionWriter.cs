@@ -39,7 +39,10 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, Func<stri
         Rows++;
     }
 
-    /// <summary>Writes the buffered rows as one row group, column by column, and keeps the arrays for reuse.</summary>
+    /// <summary>
+    /// Writes the buffered rows as one row group, column by column, hands its bytes to the caller's
+    /// stream, and keeps the column arrays for reuse.
+    /// </summary>
     public void FlushRowGroup()
     {
         if (BufferedRows == 0) return;
@@ -53,6 +56,7 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, Func<stri
                 b.WriteTo(column);
             }
             rowGroup.Close();
+            _sink!.Flush();
         }
         finally
         {

@@ -153,6 +153,27 @@ public sealed class ParquetArchiverTests
     }
 
     [Test]
+    public void Write_LowAndHighCardinalityColumns_DictionaryOnlyWhereItPays()
+    {
+        var contract = Contract(new ArchiveOptions { RowGroupRows = 100_000 }, Col("city", ColumnType.String), Col("id", ColumnType.Int64));
+        string[] cities = ["Zürich", "Lagos", "Lima"];
+        var outputs = new Outputs();
+        using (var reader = Reader(contract, Enumerable.Range(0, 100_000).Select(i => $"{cities[i % 3]},{i * 7919L}")))
+        {
+            ParquetArchiver.Write(reader, contract, "2024-05-01", outputs.Open);
+        }
+
+        using var file = new ParquetFileReader(new MemoryStream(outputs.Bytes("2024-05-01")));
+        using var rowGroup = file.RowGroup(0);
+        var city = rowGroup.MetaData.GetColumnChunkMetaData(0);
+        var id = rowGroup.MetaData.GetColumnChunkMetaData(1);
+        Assert.That(city.Encodings, Does.Contain(ParquetSharp.Encoding.RleDictionary));
+        Assert.That(city.TotalUncompressedSize, Is.LessThan(100_000), "3 cities dictionary-encoded: about 1 bit a value, not ~9 bytes plain");
+        Assert.That(id.Encodings, Does.Contain(ParquetSharp.Encoding.Plain), "100,000 distinct ids fall back to plain");
+        Assert.That(id.TotalUncompressedSize, Is.LessThan(100_000 * 8 * 115 / 100), "the dictionary was capped before it held every id");
+    }
+
+    [Test]
     public void Write_KeyValueMetadata_NamesDatasetAndContractFingerprint()
     {
         var (_, files) = Archive(AllTypes, AllTypesRows);
@@ -244,6 +265,18 @@ public sealed class ParquetArchiverTests
         Assert.That(parts.Single().Rows, Is.EqualTo(5));
         Assert.That(nonSeekable.Writes, Is.LessThan(5), "small native writes are coalesced");
         Assert.That(ParquetReadBack.Read(sink.ToArray()).Values("price")[1], Is.EqualTo(-9999999.99m));
+    }
+
+    [Test]
+    public void Write_EachRowGroup_ReachesCallerStreamWhenFlushed()
+    {
+        var contract = Contract(new ArchiveOptions { RowGroupRows = 1000 }, Col("n", ColumnType.Int64));
+        var nonSeekable = new NonSeekableStream(new MemoryStream());
+        using var reader = Reader(contract, Enumerable.Range(0, 2500).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+
+        ParquetArchiver.Write(reader, contract, "2024-05-01", _ => nonSeekable);
+
+        Assert.That(nonSeekable.Writes, Is.GreaterThanOrEqualTo(4), "one block per row group, then the footer: nothing waits for the end");
     }
 
     [Test]

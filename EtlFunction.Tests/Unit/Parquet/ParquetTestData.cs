@@ -50,7 +50,9 @@ internal sealed class Outputs
         return ms;
     }
 
-    public ParquetReadBack Read(string dt) => ParquetReadBack.Read(_files[dt].ToArray());
+    public byte[] Bytes(string dt) => _files[dt].ToArray();
+
+    public ParquetReadBack Read(string dt) => ParquetReadBack.Read(Bytes(dt));
 }
 
 /// <summary>A write-only, forward-only stream like an upload stream: no Position, no Seek, no Length.</summary>
