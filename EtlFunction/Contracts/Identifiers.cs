@@ -17,29 +17,31 @@ public static partial class Identifiers
 
     /// <summary>
     /// A safe identifier for <paramref name="header"/>: accents folded, other characters replaced by
-    /// <c>_</c>, a leading digit prefixed, blanks named <c>column_N</c> (1-based position), SQL
-    /// reserved words suffixed, and duplicates made unique with <c>_2</c>, <c>_3</c>, ... through
-    /// <paramref name="taken"/>.
+    /// <c>_</c>, a leading digit prefixed, blanks (and headers without any Latin letter or digit, such
+    /// as <c>名前</c>) named <c>column_N</c> (1-based position), SQL reserved words suffixed, and
+    /// duplicates made unique with <c>_2</c>, <c>_3</c>, ... through <paramref name="taken"/>, never
+    /// longer than <see cref="MaxLength"/>.
     /// </summary>
     public static string ToSafe(string header, int position, ISet<string> taken)
     {
-        var sb = new StringBuilder(header.Length);
-        var normalized = header.Trim().Normalize(NormalizationForm.FormD);
+        var source = header.Trim();
+        var sb = new StringBuilder(source.Length);
         var lastUnderscore = true;
-        foreach (var ch in normalized)
+        for (var i = 0; i < source.Length; i++)
         {
-            var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
-            if (cat == UnicodeCategory.NonSpacingMark) continue;
-            if (ch is >= 'a' and <= 'z' or >= '0' and <= '9')
+            var ch = source[i];
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
+            var folded = ch < 128 ? null : Folds.GetValueOrDefault(ch);
+            if (ch is >= 'a' and <= 'z' or >= '0' and <= '9' || (folded is not null && !char.IsUpper(ch)))
             {
-                sb.Append(ch);
+                sb.Append(folded ?? ch.ToString());
                 lastUnderscore = false;
             }
-            else if (ch is >= 'A' and <= 'Z')
+            else if (ch is >= 'A' and <= 'Z' || folded is not null)
             {
-                // camelCase / PascalCase → snake_case
-                if (!lastUnderscore && sb.Length > 0 && sb[^1] is >= 'a' and <= 'z') sb.Append('_');
-                sb.Append(char.ToLowerInvariant(ch));
+                // camelCase / PascalCase / ACRONYMWord → snake_case
+                if (!lastUnderscore && StartsWord(source, i)) sb.Append('_');
+                sb.Append(folded ?? char.ToLowerInvariant(ch).ToString());
                 lastUnderscore = false;
             }
             else if (!lastUnderscore)
@@ -54,8 +56,38 @@ public static partial class Identifiers
         if (name.Length > MaxLength - 4) name = name[..(MaxLength - 4)].TrimEnd('_');
         if (ReservedWords.Contains(name)) name += "_";
         var unique = name;
-        for (var n = 2; !taken.Add(unique); n++) unique = $"{name}_{n}";
+        for (var n = 2; !taken.Add(unique); n++)
+        {
+            var suffix = "_" + n.ToString(CultureInfo.InvariantCulture);
+            unique = (name.Length + suffix.Length > MaxLength ? name[..(MaxLength - suffix.Length)].TrimEnd('_') : name) + suffix;
+        }
         return unique;
+    }
+
+    /// <summary>An upper-case letter starts a word after a lower-case one (userId) or where an acronym ends (HTTPStatus).</summary>
+    private static bool StartsWord(string s, int i) =>
+        i > 0 && (char.IsLower(s[i - 1])
+            || (char.IsUpper(s[i - 1]) && i + 2 < s.Length && char.IsLower(s[i + 1]) && char.IsLower(s[i + 2])));
+
+    // Latin letters with accents (Latin-1 Supplement, Latin Extended-A) folded to ASCII. A table, not
+    // string.Normalize: with InvariantGlobalization normalization does not decompose, and names must
+    // not depend on the host's ICU.
+    private static readonly Dictionary<char, string> Folds = BuildFolds(
+        ("ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"), ("Ææ", "ae"), ("ÇçĆćĈĉĊċČč", "c"), ("ÐðĎďĐđ", "d"),
+        ("ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"), ("ĜĝĞğĠġĢģ", "g"), ("ĤĥĦħ", "h"), ("ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"),
+        ("Ĳĳ", "ij"), ("Ĵĵ", "j"), ("Ķķĸ", "k"), ("ĹĺĻļĽľĿŀŁł", "l"), ("ÑñŃńŅņŇňŉŊŋ", "n"),
+        ("ÒÓÔÕÖØòóôõöøŌōŎŏŐő", "o"), ("Œœ", "oe"), ("ŔŕŖŗŘř", "r"), ("ŚśŜŝŞşŠšſ", "s"), ("ß", "ss"),
+        ("ŢţŤťŦŧ", "t"), ("Þþ", "th"), ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"), ("Ŵŵ", "w"), ("ÝýÿŶŷŸ", "y"),
+        ("ŹźŻżŽž", "z"));
+
+    private static Dictionary<char, string> BuildFolds(params (string Letters, string Ascii)[] groups)
+    {
+        var folds = new Dictionary<char, string>();
+        foreach (var (letters, ascii) in groups)
+        {
+            foreach (var ch in letters) folds.Add(ch, ascii);
+        }
+        return folds;
     }
 
     // Words reserved in MySQL 8 / MariaDB / SQLite that a header plausibly contains.
