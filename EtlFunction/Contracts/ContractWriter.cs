@@ -122,7 +122,11 @@ public static class ContractWriter
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
                 default:
-                    if (char.IsControl(ch)) sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
+                    // YAML reads U+2028/U+2029 as line breaks and forbids U+FFFE/U+FFFF: escape them like control characters.
+                    if (char.IsControl(ch) || ch is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF')
+                    {
+                        sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
+                    }
                     else sb.Append(ch);
                     break;
             }
