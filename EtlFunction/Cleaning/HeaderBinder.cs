@@ -5,9 +5,11 @@ namespace EtlFunction.Cleaning;
 
 /// <summary>
 /// Matches a file's header to the contract: each contract column finds its source header (exact
-/// text first, then ignoring case and surrounding spaces). A header that misses contract columns,
-/// has columns the contract does not know (unless <c>unknown_columns: ignore</c>), or repeats a
-/// header the contract needs fails the whole file with <see cref="ErrorType.ContractViolation"/>
+/// text first, then ignoring case and surrounding spaces). A header text the file repeats binds
+/// only when the contract names it exactly as often: the columns with that source then take its
+/// occurrences left to right. A header that misses contract columns, has columns the contract does
+/// not know (unless <c>unknown_columns: ignore</c>), or repeats a header the contract names a
+/// different number of times fails the whole file with <see cref="ErrorType.ContractViolation"/>
 /// naming every problem at once.
 /// </summary>
 public static class HeaderBinder
@@ -18,19 +20,30 @@ public static class HeaderBinder
         var problems = new List<string>();
         var used = new bool[header.Count];
         var map = new int[contract.Columns.Count];
+        var declared = contract.Columns.CountBy(c => c.Source, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var c = 0; c < contract.Columns.Count; c++)
         {
             var source = contract.Columns[c].Source;
+            var occurrence = seen[source] = seen.GetValueOrDefault(source) + 1;
             var hits = Matches(header, source, exact: true);
             if (hits.Count == 0) hits = Matches(header, source, exact: false);
-            if (hits.Count == 0)
+            if (hits.Count == 0 || (hits.Count == 1 && occurrence > 1))
             {
                 map[c] = -1;
                 continue;
             }
-            if (hits.Count > 1)
+            if (hits.Count == declared[source])
             {
-                problems.Add($"header '{source}' appears {hits.Count} times (positions {string.Join(", ", hits.Select(h => h + 1))}); column '{contract.Columns[c].Name}' cannot tell which to use");
+                // A repeated header named as often as it appears: the n-th column takes the n-th occurrence.
+                map[c] = hits[occurrence - 1];
+                used[map[c]] = true;
+                continue;
+            }
+            if (hits.Count > 1 && occurrence == 1)
+            {
+                problems.Add($"header '{source}' appears {hits.Count} times (positions {string.Join(", ", hits.Select(h => h + 1))}); column '{contract.Columns[c].Name}' cannot tell which to use"
+                    + (declared[source] > 1 ? $" (the contract names it {declared[source]} times)" : ""));
             }
             map[c] = hits[0];
             foreach (var h in hits) used[h] = true;

@@ -8,7 +8,11 @@ public sealed record ColumnSpec
 {
     /// <summary>Target name: a safe SQL identifier used in the processed CSV, the table and Parquet.</summary>
     public required string Name { get; init; }
-    /// <summary>The header text in the source file (defaults to <see cref="Name"/>).</summary>
+    /// <summary>
+    /// The header text in the source file (defaults to <see cref="Name"/>). A file may repeat a
+    /// header text; several columns may then name the same source and they match its occurrences
+    /// left to right (the first such column the first occurrence, and so on).
+    /// </summary>
     public required string Source { get; init; }
     public required ColumnType Type { get; init; }
     public bool Nullable { get; init; } = true;

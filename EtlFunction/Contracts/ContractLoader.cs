@@ -97,7 +97,6 @@ public static class ContractLoader
             }
             var columns = new List<ColumnSpec>();
             var names = new Dictionary<string, int>(StringComparer.Ordinal);
-            var sources = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var node in cols.Children)
             {
                 var col = ReadColumn(node, nullValues);
@@ -105,12 +104,9 @@ public static class ContractLoader
                 {
                     throw Error(node, "columns", $"duplicate column '{col.Name}' (first declared on line {firstLine})");
                 }
-                if (sources.TryGetValue(col.Source, out var firstSource))
-                {
-                    throw Error(node, "columns", $"duplicate source header '{col.Source}' (first used on line {firstSource})");
-                }
+                // A repeated source is allowed: a file may repeat a header text, and the columns that
+                // name it match its occurrences left to right (see ColumnSpec.Source).
                 names[col.Name] = col.Line;
-                sources[col.Source] = col.Line;
                 columns.Add(col);
             }
 
