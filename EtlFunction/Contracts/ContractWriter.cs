@@ -10,12 +10,19 @@ namespace EtlFunction.Contracts;
 /// </summary>
 public static class ContractWriter
 {
+    /// <summary>The key of a note about the whole file (written under the title); never a column name.</summary>
+    public const string FileNoteKey = "";
+
     public static string ToYaml(DatasetContract c, bool comments = true, IReadOnlyDictionary<string, string>? columnNotes = null)
     {
         var sb = new StringBuilder();
         if (comments)
         {
             sb.Append("# Dataset contract for '").Append(c.Dataset).Append("'. Format: see README.md, \"Dataset contracts\".\n");
+            if (columnNotes is not null && columnNotes.TryGetValue(FileNoteKey, out var fileNote))
+            {
+                sb.Append("# ").Append(fileNote.ReplaceLineEndings(" ")).Append('\n');
+            }
         }
         sb.Append("dataset: ").Append(c.Dataset).Append('\n');
         sb.Append("table: ").Append(c.Table).Append('\n');
