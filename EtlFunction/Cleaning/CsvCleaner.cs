@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
@@ -93,86 +92,61 @@ public sealed class CsvCleaner(DatasetContract contract)
         var keys = new KeyTracker();
         var dedupe = contract.Dedupe;
         var hasKey = dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
-        var keyIsLong = false;
-        var pool = new ConcurrentQueue<RowOutcome>();
-        var workers = new ThreadLocal<RowWorker>(() => new RowWorker(contract, map, fieldCount, input), trackAllValues: true);
-        keyIsLong = workers.Value!.KeyIsLong;
+        var keyIsLong = new PassState(contract, map, fieldCount).KeyIsLong;
 
-        RowOutcome Process(SepReader.Row row)
+        // Records are cleaned on worker threads and consumed here in file order, where the
+        // order-dependent work happens: dedupe, writing, counting.
+        void Consume(RowOutcome o)
         {
-            if (!pool.TryDequeue(out var outcome)) outcome = new RowOutcome();
-            workers.Value!.Clean(row, outcome);
-            return outcome;
-        }
-
-        // Records are cleaned in parallel (thread-local cleaners) and consumed here in file order,
-        // where the order-dependent work happens: dedupe, writing, counting.
-        var outcomes = Environment.ProcessorCount > 1
-            ? reader.ParallelEnumerate(Process, Math.Min(Environment.ProcessorCount, 8))
-            : reader.Enumerate(Process);
-        foreach (var o in outcomes)
-        {
-            try
+            if (o.Fate == RowFate.Blank)
             {
-                if (o.Fate == RowFate.Blank)
+                blank++;
+                return;
+            }
+            read++;
+            switch (o.Fate)
+            {
+                case RowFate.Filtered:
+                    filtered++;
+                    Increment(filteredByColumn, o.Column!);
+                    return;
+                case RowFate.Rejected:
+                    rejected++;
+                    rejectsOut.Write(o.Line, o.Column!, o.Reason!, o.Record);
+                    foreach (var c in o.Columns) Increment(rejectsByColumn, c);
+                    return;
+            }
+            if (hasKey)
+            {
+                var ordinal = checked((int)writer.Rows);
+                var value = dedupe == DedupePolicy.Reject ? (int)Math.Min(o.Line, int.MaxValue) : ordinal;
+                var fresh = keyIsLong
+                    ? keys.TryAdd(o.LongKey, value, dedupe == DedupePolicy.KeepLast, out var previous)
+                    : keys.TryAdd(o.StringKey!, value, dedupe == DedupePolicy.KeepLast, out previous);
+                if (!fresh)
                 {
-                    blank++;
-                    continue;
-                }
-                read++;
-                if ((read & 0xFFFF) == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    progress?.Invoke(new CleanProgress(read, input.BytesRead));
-                }
-                switch (o.Fate)
-                {
-                    case RowFate.Filtered:
-                        filtered++;
-                        Increment(filteredByColumn, o.Column!);
-                        continue;
-                    case RowFate.Rejected:
-                        rejected++;
-                        rejectsOut.Write(o.Line, o.Column!, o.Reason!, o.Record);
-                        foreach (var c in o.Columns) Increment(rejectsByColumn, c);
-                        continue;
-                }
-                if (hasKey)
-                {
-                    var ordinal = checked((int)writer.Rows);
-                    var value = dedupe == DedupePolicy.Reject ? (int)Math.Min(o.Line, int.MaxValue) : ordinal;
-                    var fresh = keyIsLong
-                        ? keys.TryAdd(o.LongKey, value, dedupe == DedupePolicy.KeepLast, out var previous)
-                        : keys.TryAdd(o.StringKey!, value, dedupe == DedupePolicy.KeepLast, out previous);
-                    if (!fresh)
+                    switch (dedupe)
                     {
-                        switch (dedupe)
-                        {
-                            case DedupePolicy.KeepLast:
-                                superseded!.Add(previous);
-                                deduped++;
-                                break;
-                            case DedupePolicy.KeepFirst:
-                                deduped++;
-                                continue;
-                            case DedupePolicy.Reject:
-                                rejected++;
-                                rejectsOut.Write(o.Line, DuplicateColumn, $"duplicate primary key ({string.Join(", ", contract.PrimaryKey)}) first seen on line {previous}", o.Record);
-                                Increment(rejectsByColumn, DuplicateColumn);
-                                continue;
-                        }
+                        case DedupePolicy.KeepLast:
+                            superseded!.Add(previous);
+                            deduped++;
+                            break;
+                        case DedupePolicy.KeepFirst:
+                            deduped++;
+                            return;
+                        case DedupePolicy.Reject:
+                            rejected++;
+                            rejectsOut.Write(o.Line, DuplicateColumn, $"duplicate primary key ({string.Join(", ", contract.PrimaryKey)}) first seen on line {previous}", o.Record);
+                            Increment(rejectsByColumn, DuplicateColumn);
+                            return;
                     }
                 }
-                writer.WriteRawRows(o.Bytes.AsSpan(0, o.Length), 1);
             }
-            finally
-            {
-                o.Reset();
-                pool.Enqueue(o);
-            }
+            writer.WriteRawRows(o.Bytes.AsSpan(0, o.Length), 1);
         }
-        foreach (var w in workers.Values) w.Dispose();
-        workers.Dispose();
+
+        RecordPipeline.Run(reader, Math.Min(Environment.ProcessorCount, 8), () => new RowWorker(contract, map, fieldCount, input), Consume,
+            () => progress?.Invoke(new CleanProgress(read, input.BytesRead)), ct);
         writer.Flush();
         rejectsOut.Flush();
         progress?.Invoke(new CleanProgress(read, input.BytesRead));

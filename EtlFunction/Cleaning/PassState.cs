@@ -1,7 +1,6 @@
 using System.Text;
 using EtlFunction.Contracts;
 using EtlFunction.Format;
-using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;
 
@@ -40,16 +39,16 @@ internal sealed class PassState
     }
 
     /// <summary>Cleans column <paramref name="c"/> of the current row once; later calls return the cached outcome.</summary>
-    public bool CleanColumn(int c, SepReader.Row row)
+    public bool CleanColumn(int c, RawRecord row)
     {
         if (_cleanedAt[c] == Row) return _ok[c];
         _cleanedAt[c] = Row;
         var cleaner = Cleaners[c];
-        return _ok[c] = cleaner.Clean(row[cleaner.SourceIndex].Span);
+        return _ok[c] = cleaner.Clean(row[cleaner.SourceIndex]);
     }
 
     /// <summary>Returns the filter column that drops the row, or null to keep it. A value that fails to clean is left for validation to reject.</summary>
-    public string? FilterDrops(SepReader.Row row)
+    public string? FilterDrops(RawRecord row)
     {
         foreach (var (c, keep, cond) in _filters)
         {

@@ -1,6 +1,5 @@
 using EtlFunction.Contracts;
 using EtlFunction.Format;
-using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;
 
@@ -20,9 +19,9 @@ internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int
 
     public void Dispose() => _writer.Dispose();
 
-    public void Clean(SepReader.Row row, RowOutcome o)
+    public void Clean(RawRecord row, RowOutcome o)
     {
-        o.Line = row.LineNumberFrom;
+        o.Line = row.Line;
         if (row.ColCount == 1 && row.Span.IsEmpty)
         {
             o.Fate = RowFate.Blank;
@@ -35,7 +34,7 @@ internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int
         }
         else if (row.ColCount != fieldCount)
         {
-            var last = row[row.ColCount - 1].Span;
+            var last = row[row.ColCount - 1];
             _errors.Add((CsvCleaner.RowColumn, ColumnCleaner.IsUnterminated(last)
                 ? ColumnCleaner.UnterminatedQuote + "; the rest of the file was read as this record"
                 : $"expected {fieldCount} fields, found {row.ColCount}"));

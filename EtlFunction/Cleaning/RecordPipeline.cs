@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using nietras.SeparatedValues;
+
+namespace EtlFunction.Cleaning;
+
+/// <summary>
+/// Cleans records on worker threads while the calling thread reads the CSV and consumes outcomes
+/// in file order. Records travel in recycled <see cref="RecordBatch"/>es, at most
+/// <c>2 × workers + 1</c> in flight, so memory is a few MiB whatever the file size (Sep's own
+/// ParallelEnumerate buffered hundreds of MiB here). With one core it runs inline.
+/// </summary>
+internal static class RecordPipeline
+{
+    public static void Run(SepReader reader, int workers, Func<RowWorker> createWorker, Action<RowOutcome> consume, Action? batchDone, CancellationToken ct)
+    {
+        if (workers <= 1)
+        {
+            using var worker = createWorker();
+            var batch = new RecordBatch();
+            foreach (var row in reader)
+            {
+                if (batch.TryAdd(row)) continue;
+                CleanInline(batch, worker, consume, batchDone, ct);
+                batch.TryAdd(row);
+            }
+            CleanInline(batch, worker, consume, batchDone, ct);
+            return;
+        }
+
+        var maxInFlight = workers * 2 + 1;
+        using var queue = new BlockingCollection<RecordBatch>(maxInFlight);
+        var inFlight = new Queue<RecordBatch>();
+        var free = new Stack<RecordBatch>();
+        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() => Work(queue, createWorker))
+        {
+            IsBackground = true,
+            Name = "etl-clean",
+        }).ToList();
+        threads.ForEach(t => t.Start());
+        try
+        {
+            var current = Rent();
+            foreach (var row in reader)
+            {
+                if (current.TryAdd(row)) continue;
+                Submit(current);
+                current = Rent();
+                current.TryAdd(row);
+            }
+            Submit(current);
+            while (inFlight.Count > 0) ConsumeOldest();
+        }
+        finally
+        {
+            queue.CompleteAdding();
+            threads.ForEach(t => t.Join());
+        }
+
+        RecordBatch Rent()
+        {
+            while (inFlight.Count >= maxInFlight) ConsumeOldest();
+            if (free.TryPop(out var b)) return b;
+            return new RecordBatch();
+        }
+
+        void Submit(RecordBatch b)
+        {
+            if (b.Count == 0)
+            {
+                free.Push(b);
+                return;
+            }
+            ct.ThrowIfCancellationRequested();
+            inFlight.Enqueue(b);
+            queue.Add(b, ct);
+        }
+
+        void ConsumeOldest()
+        {
+            var b = inFlight.Dequeue();
+            b.Done.Wait(ct);
+            if (b.Error is { } e) throw new AggregateException("cleaning a batch of records failed", e);
+            for (var i = 0; i < b.Count; i++) consume(b.Outcomes[i]);
+            batchDone?.Invoke();
+            b.Reset();
+            free.Push(b);
+        }
+    }
+
+    private static void CleanInline(RecordBatch b, RowWorker worker, Action<RowOutcome> consume, Action? batchDone, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        for (var i = 0; i < b.Count; i++)
+        {
+            worker.Clean(b.Record(i), b.Outcomes[i]);
+            consume(b.Outcomes[i]);
+        }
+        batchDone?.Invoke();
+        b.Reset();
+    }
+
+    private static void Work(BlockingCollection<RecordBatch> queue, Func<RowWorker> createWorker)
+    {
+        using var worker = createWorker();
+        foreach (var b in queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                for (var i = 0; i < b.Count; i++) worker.Clean(b.Record(i), b.Outcomes[i]);
+            }
+            catch (Exception e)
+            {
+                b.Error = e;
+            }
+            finally
+            {
+                b.Done.Set();
+            }
+        }
+    }
+}
