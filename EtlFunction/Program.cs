@@ -7,4 +7,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
-return await CliApp.RunAsync(args, Console.In, Console.Out, Console.Error, cts.Token);
+var code = await CliApp.RunAsync(args, Console.In, Console.Out, Console.Error, cts.Token);
+EtlFunction.Cli.PeakMemory.ReportIfAsked();
+return code;

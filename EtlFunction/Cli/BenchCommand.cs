@@ -3,92 +3,76 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EtlFunction.Steps;
-using EtlFunction.Storage;
 
 namespace EtlFunction.Cli;
 
 /// <summary>
-/// <c>bench</c>: measures each step on one file — wall time, rows/s, MB/s and peak RSS per step —
-/// then the whole local pipeline, several runs, median quoted. Each run starts from an empty
-/// store and database, so runs are comparable. Not a test: numbers go in the README and notes.
+/// <c>bench</c>: measures each step on one file, every step in its own process as a Lambda would
+/// run it (<c>invoke STEP</c>), then the whole <c>run</c>: wall time, rows/s, MB/s and the process's
+/// peak RSS. Several runs, median quoted; each run starts from an empty store and database.
+/// Not a test: the numbers go in the README and the notes.
 /// </summary>
 public static class BenchCommand
 {
     public const string Usage = "bench --file FILE [--dataset NAME] [--contract FILE] [--runs K] [--work DIR] [--json]";
 
-    private sealed record Sample(string Step, double Seconds, long Rows, long Bytes, long PeakRss);
+    private sealed record Sample(string Step, double Seconds, double StepSeconds, long Rows, long Bytes, long PeakRss);
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var file = args.Option("file") ?? (args.Positionals.Count == 1 ? args.Positionals[0] : null)
             ?? throw new UsageException("usage: EtlFunction " + Usage);
         var runs = (int)Math.Max(1, args.Long("runs", 3));
-        var work = args.Option("work") ?? Path.Combine(Path.GetTempPath(), "etl-bench");
+        var work = Path.GetFullPath(args.Option("work") ?? Path.Combine(Path.GetTempPath(), "etl-bench"));
         var json = args.Flag("json");
-        var contractFile = args.Option("contract");
+        var contractFile = args.Option("contract") is { } cf ? Path.GetFullPath(cf) : null;
         var dataset = args.Option("dataset") ?? RunIds.DatasetOf(RunIds.StemOf(file));
         args.EnsureAllUsed();
         if (!File.Exists(file)) throw new UsageException($"no such file: {file}");
+        file = Path.GetFullPath(file);
         var size = new FileInfo(file).Length;
-        stderr.WriteLine($"bench: {file} ({size / 1e6:F1} MB), {runs} run(s), work folder {work}");
+        await stderr.WriteLineAsync($"bench: {file} ({size / 1e6:F1} MB), {runs} run(s), each step in its own process; work folder {work}").ConfigureAwait(false);
 
+        var common = new List<string> { "--store", Path.Combine(work, "store"), "--db", Path.Combine(work, "store", "etl.db") };
+        if (contractFile is not null) common.AddRange(["--contract", contractFile]);
         var samples = new List<Sample>();
         for (var run = 1; run <= runs; run++)
         {
-            // Steps one by one, each with its own peak memory.
-            var settings = Fresh(work, contractFile);
-            var ctx = settings.CreateContext(_ => { });
-            var key = $"{dataset}/{Path.GetFileName(file)}";
-            await ctx.Store.PutFileAsync(ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
-            RunState state = null!;
-            samples.Add(await Measure("preprocess", async () => state = await PreprocessStep.RunAsync(ctx, new PreprocessInput(ctx.Buckets.Landing, key, dataset), ct).ConfigureAwait(false),
-                () => state.RowsRead, size).ConfigureAwait(false));
-            var processedBytes = state.Processed?.Size ?? 0;
-            var afterPre = state;
-            samples.Add(await Measure("load", async () => state = await LoadStep.RunAsync(ctx, afterPre, ct).ConfigureAwait(false),
-                () => state.RowsLoaded ?? 0, processedBytes).ConfigureAwait(false));
-            var afterLoad = state;
-            samples.Add(await Measure("archive", async () => state = await ArchiveStep.RunAsync(ctx, afterPre, ct).ConfigureAwait(false),
-                () => state.Archive?.Sum(a => a.Rows) ?? 0, processedBytes).ConfigureAwait(false));
-            var merged = LocalPipeline.Merge(afterLoad, state);
-            samples.Add(await Measure("finalize", async () => state = await FinalizeStep.RunAsync(ctx, merged, ct).ConfigureAwait(false),
-                () => state.RowsRead, 0).ConfigureAwait(false));
+            Fresh(work);
+            var landing = Path.Combine(work, "store", "landing", dataset, Path.GetFileName(file));
+            Directory.CreateDirectory(Path.GetDirectoryName(landing)!);
+            File.Copy(file, landing);
+            var evt = JsonSerializer.Serialize(new { bucket = "landing", key = $"{dataset}/{Path.GetFileName(file)}", dataset });
 
-            // The whole pipeline as `run` does it: landing copy, preprocess, load ∥ archive, finalize.
-            var whole = Fresh(work, contractFile).CreateContext(_ => { });
-            samples.Add(await Measure("run (whole)", async () =>
-            {
-                await whole.Store.PutFileAsync(whole.Buckets.Landing, key, file, ct).ConfigureAwait(false);
-                state = await LocalPipeline.RunAsync(whole, new PreprocessInput(whole.Buckets.Landing, key, dataset), ct).ConfigureAwait(false);
-            }, () => state.RowsRead, size).ConfigureAwait(false));
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  run {run}: {string.Join("  ", samples.TakeLast(5).Select(s => $"{s.Step} {s.Seconds:F2}s"))}"));
+            var pre = await Child(work, ["invoke", "preprocess", .. common], evt, ct).ConfigureAwait(false);
+            var state = StepEvents.ParseState(pre.Stdout);
+            var processedBytes = state.Processed?.Size ?? 0;
+            samples.Add(new Sample("preprocess", pre.Seconds, state.Timings["preprocess"], state.RowsRead, size, pre.PeakRss));
+            var load = await Child(work, ["invoke", "load", .. common], pre.Stdout, ct).ConfigureAwait(false);
+            var loaded = StepEvents.ParseState(load.Stdout);
+            samples.Add(new Sample("load", load.Seconds, loaded.Timings["load"], loaded.RowsLoaded ?? 0, processedBytes, load.PeakRss));
+            var archive = await Child(work, ["invoke", "archive", .. common], pre.Stdout, ct).ConfigureAwait(false);
+            var archived = StepEvents.ParseState(archive.Stdout);
+            samples.Add(new Sample("archive", archive.Seconds, archived.Timings["archive"], archived.Archive?.Sum(a => a.Rows) ?? 0, processedBytes, archive.PeakRss));
+            var fin = await Child(work, ["invoke", "finalize", .. common], $"[{load.Stdout},{archive.Stdout}]", ct).ConfigureAwait(false);
+            samples.Add(new Sample("finalize", fin.Seconds, StepEvents.ParseState(fin.Stdout).Timings["finalize"], state.RowsRead, 0, fin.PeakRss));
+
+            Fresh(work);
+            var whole = await Child(work, ["run", file, "--dataset", dataset, "--json", "--quiet", .. common], "", ct).ConfigureAwait(false);
+            using var summary = JsonDocument.Parse(whole.Stdout);
+            samples.Add(new Sample("run (whole)", whole.Seconds, summary.RootElement.GetProperty("timings").GetProperty("total").GetDouble(),
+                summary.RootElement.GetProperty("rowsRead").GetInt64(), size, whole.PeakRss));
+            await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  run {run}: {string.Join("  ", samples.TakeLast(5).Select(s => $"{s.Step} {s.Seconds:F2}s"))}")).ConfigureAwait(false);
         }
         Directory.Delete(work, recursive: true);
 
         var table = samples.GroupBy(s => s.Step).Select(g =>
         {
             var ordered = g.OrderBy(s => s.Seconds).ToList();
-            var median = ordered[ordered.Count / 2];
-            return median with { PeakRss = g.Max(s => s.PeakRss) };
+            return ordered[ordered.Count / 2] with { PeakRss = g.Max(s => s.PeakRss) };
         }).ToList();
-        if (json)
-        {
-            var doc = table.Select(s => new
-            {
-                step = s.Step,
-                seconds = Math.Round(s.Seconds, 3),
-                rows = s.Rows,
-                rowsPerSecond = Math.Round(s.Rows / s.Seconds),
-                megabytesPerSecond = s.Bytes > 0 ? Math.Round(s.Bytes / s.Seconds / 1e6, 1) : (double?)null,
-                peakRssMegabytes = Math.Round(s.PeakRss / 1048576.0, 1),
-            });
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(doc, Json.Options)).ConfigureAwait(false);
-        }
-        else
-        {
-            await stdout.WriteAsync(Format(table, runs)).ConfigureAwait(false);
-        }
+        await stdout.WriteAsync(json ? JsonSerializer.Serialize(table, Json.Options) + "\n" : Format(table, runs)).ConfigureAwait(false);
         return 0;
     }
 
@@ -96,29 +80,51 @@ public static class BenchCommand
     {
         var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(ci, $"| step | median of {runs} (s) | rows | rows/s | MB/s | peak RSS (MiB) |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
+        sb.AppendLine(ci, $"| step | wall, median of {runs} (s) | in-step (s) | rows | rows/s | MB/s | peak RSS (MiB) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var s in table)
         {
             var mbs = s.Bytes > 0 ? (s.Bytes / s.Seconds / 1e6).ToString("F1", ci) : "";
-            sb.AppendLine(ci, $"| {s.Step} | {s.Seconds:F2} | {s.Rows:N0} | {s.Rows / s.Seconds:N0} | {mbs} | {s.PeakRss / 1048576.0:F0} |");
+            sb.AppendLine(ci, $"| {s.Step} | {s.Seconds:F2} | {s.StepSeconds:F2} | {s.Rows:N0} | {s.Rows / s.Seconds:N0} | {mbs} | {s.PeakRss / 1048576.0:F0} |");
         }
+        sb.AppendLine("wall = process start to exit (what a user or a Lambda cold start sees); in-step = the step's own timing; MB/s over the input of the step.");
         return sb.ToString();
     }
 
-    private static LocalSettings Fresh(string work, string? contractFile)
+    private static void Fresh(string work)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         Directory.CreateDirectory(work);
-        return new LocalSettings(work, Path.Combine(work, "etl.db"), contractFile, null);
     }
 
-    private static async Task<Sample> Measure(string step, Func<Task> action, Func<long> rows, long bytes)
+    private sealed record ChildResult(string Stdout, double Seconds, long PeakRss);
+
+    /// <summary>Runs this executable with <paramref name="args"/>; its peak RSS comes back through <see cref="PeakMemory.ReportFileVariable"/>.</summary>
+    private static async Task<ChildResult> Child(string work, string[] args, string stdin, CancellationToken ct)
     {
-        PeakMemory.Reset();
+        var peakFile = Path.Combine(work, "peak-rss.txt");
+        var psi = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var self = Environment.ProcessPath!;
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        psi.FileName = self;
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment[PeakMemory.ReportFileVariable] = peakFile;
         var sw = Stopwatch.StartNew();
-        await action().ConfigureAwait(false);
-        var secs = sw.Elapsed.TotalSeconds;
-        return new Sample(step, secs, rows(), bytes, PeakMemory.Peak());
+        using var p = Process.Start(psi)!;
+        await p.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct).ConfigureAwait(false);
+        var seconds = sw.Elapsed.TotalSeconds;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', args.Take(2))} failed ({p.ExitCode}): {await stderr.ConfigureAwait(false)}{await stdout.ConfigureAwait(false)}");
+        var peak = long.Parse(await File.ReadAllTextAsync(peakFile, ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return new ChildResult(await stdout.ConfigureAwait(false), seconds, peak);
     }
 }

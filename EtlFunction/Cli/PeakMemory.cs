@@ -9,6 +9,17 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class PeakMemory
 {
+    /// <summary>When set, the CLI writes its peak RSS (bytes) to this file on exit: how <c>bench</c> measures child processes.</summary>
+    public const string ReportFileVariable = "ETL_PEAK_RSS_FILE";
+
+    public static void ReportIfAsked()
+    {
+        if (Environment.GetEnvironmentVariable(ReportFileVariable) is { Length: > 0 } path)
+        {
+            File.WriteAllText(path, Peak().ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     public static void Reset()
     {
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
