@@ -20,6 +20,8 @@ internal sealed class ColumnCleaner
     private readonly DateTimeFormat[] _formats;
     private readonly CompiledCondition? _check;
     private readonly int _maxFieldLength;
+    private readonly string[] _trueValues, _falseValues;
+    private readonly char? _thousands;
     private char[] _a = new char[256];
     private char[] _b = new char[256];
     private char[] _value = new char[256];
@@ -52,6 +54,9 @@ internal sealed class ColumnCleaner
             : spec.Type.Kind == TypeKind.Timestamp ? ValueParser.DefaultTimestampFormats : ValueParser.DefaultDateFormats;
         _check = spec.Check is { IsEmpty: false } c ? new CompiledCondition(spec.Type, c) : null;
         _maxFieldLength = contract.MaxFieldLength;
+        _trueValues = spec.TrueValues.ToArray();
+        _falseValues = spec.FalseValues.ToArray();
+        _thousands = spec.ThousandsSeparator;
     }
 
     /// <summary>Cleans one raw field (as it stands in the file, quotes included). Returns false with <see cref="Error"/> set.</summary>
@@ -118,19 +123,19 @@ internal sealed class ColumnCleaner
             case TypeKind.String:
                 return true;
             case TypeKind.Int32:
-                ok = ValueParser.TryParseInt64(s, Spec.ThousandsSeparator, out l) && l is >= int.MinValue and <= int.MaxValue;
+                ok = ValueParser.TryParseInt64(s, _thousands, out l) && l is >= int.MinValue and <= int.MaxValue;
                 break;
             case TypeKind.Int64:
-                ok = ValueParser.TryParseInt64(s, Spec.ThousandsSeparator, out l);
+                ok = ValueParser.TryParseInt64(s, _thousands, out l);
                 break;
             case TypeKind.Decimal:
-                ok = ValueParser.TryParseDecimal(s, Type.Precision, Type.Scale, Spec.ThousandsSeparator, out l);
+                ok = ValueParser.TryParseDecimal(s, Type.Precision, Type.Scale, _thousands, out l);
                 break;
             case TypeKind.Double:
-                ok = ValueParser.TryParseDouble(s, Spec.ThousandsSeparator, out d);
+                ok = ValueParser.TryParseDouble(s, _thousands, out d);
                 break;
             case TypeKind.Bool:
-                ok = ValueParser.TryParseBool(s, Spec.TrueValues, Spec.FalseValues, out var b);
+                ok = ValueParser.TryParseBool(s, _trueValues, _falseValues, out var b);
                 l = b ? 1 : 0;
                 break;
             case TypeKind.Date:

@@ -143,9 +143,9 @@ public static class ValueParser
         return double.TryParse(s, style, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
     }
 
-    public static bool TryParseBool(ReadOnlySpan<char> s, IReadOnlyList<string> trueValues, IReadOnlyList<string> falseValues, out bool value)
+    public static bool TryParseBool(ReadOnlySpan<char> s, string[] trueValues, string[] falseValues, out bool value)
     {
-        for (var i = 0; i < trueValues.Count; i++)
+        for (var i = 0; i < trueValues.Length; i++)
         {
             if (s.Equals(trueValues[i], StringComparison.OrdinalIgnoreCase))
             {
@@ -153,7 +153,7 @@ public static class ValueParser
                 return true;
             }
         }
-        for (var i = 0; i < falseValues.Count; i++)
+        for (var i = 0; i < falseValues.Length; i++)
         {
             if (s.Equals(falseValues[i], StringComparison.OrdinalIgnoreCase))
             {

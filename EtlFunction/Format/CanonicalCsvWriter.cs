@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
+using System.Text.Unicode;
 using EtlFunction.Cleaning;
 
 namespace EtlFunction.Format;
@@ -48,8 +49,9 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
         }
         if (s.IndexOfAny(NeedsQuote) < 0)
         {
-            Ensure(Encoding.UTF8.GetMaxByteCount(s.Length));
-            _pos += Encoding.UTF8.GetBytes(s, _buffer.AsSpan(_pos));
+            Ensure(s.Length * 3);
+            Utf8.FromUtf16(s, _buffer.AsSpan(_pos), out _, out var written);
+            _pos += written;
             return;
         }
         Ensure(Encoding.UTF8.GetMaxByteCount(s.Length) * 2 + 2);
@@ -121,8 +123,8 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
     {
         Separator();
         Ensure(10);
-        var d = DateOnly.FromDayNumber((int)dayNumber);
-        WriteDateDigits(d.Year, d.Month, d.Day);
+        DateOnly.FromDayNumber((int)dayNumber).Deconstruct(out var y, out var m, out var d);
+        WriteDateDigits(y, m, d);
     }
 
     public void WriteTimestamp(long unixMicros)
@@ -135,8 +137,8 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
             tod += ValueParser.MicrosPerDay;
             days--;
         }
-        var d = DateOnly.FromDayNumber((int)(days + ValueParser.UnixEpochDayNumber));
-        WriteDateDigits(d.Year, d.Month, d.Day);
+        DateOnly.FromDayNumber((int)(days + ValueParser.UnixEpochDayNumber)).Deconstruct(out var y, out var m, out var d);
+        WriteDateDigits(y, m, d);
         var secs = tod / 1_000_000;
         var micros = (int)(tod % 1_000_000);
         _buffer[_pos++] = (byte)' ';
