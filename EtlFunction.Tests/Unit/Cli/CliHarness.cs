@@ -19,7 +19,7 @@ internal sealed class CliHarness : IDisposable
 
     public async Task<Result> Run(string stdin, params string[] args)
     {
-        var all = args.Concat(["--store", Store, "--contracts", RepoPaths.Contracts]).ToArray();
+        var all = args[0] is "generate" ? args : args.Concat(["--store", Store, "--contracts", RepoPaths.Contracts]).ToArray();
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await CliApp.RunAsync(all, new StringReader(stdin), stdout, stderr);

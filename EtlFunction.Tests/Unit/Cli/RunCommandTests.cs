@@ -126,6 +126,34 @@ public class RunCommandTests
     }
 
     [Test]
+    public async Task Run_WithoutContract_InfersOneAndStoresItWithTheOutputs()
+    {
+        using var h = new CliHarness();
+        var file = Path.Combine(h.Root, "zips.csv");
+        await File.WriteAllTextAsync(file, "zip,city,population,founded\n00501,Holtsville,1.5,1901-02-03\n10001,New York,8336.8,1624-01-01\n10001,New York,8336.8,1624-01-01\n");
+        var r = await h.Run("", "run", file, "--json", "--db", h.Db);
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(r.Json.GetProperty("contractInferred").GetBoolean(), Is.True);
+        Assert.That(r.Json.GetProperty("rowsWritten").GetInt64(), Is.EqualTo(3), "no key inferred: nothing deduplicated");
+        var contract = EtlFunction.Contracts.ContractLoader.LoadFile(CliHarness.Full(r.Json.GetProperty("contract")));
+        Assert.That(contract.Columns.Select(c => c.Type.ToString()), Is.EqualTo(new[] { "string", "string", "decimal(5,1)", "date" }));
+        Assert.That(Scalar<string>(h.Db, "SELECT zip FROM zips ORDER BY zip LIMIT 1"), Is.EqualTo("00501"), "leading zeros survive");
+    }
+
+    [Test]
+    public async Task Generate_ThenRun_CountsMatchTruth()
+    {
+        using var h = new CliHarness();
+        var file = Path.Combine(h.Root, "orders.csv");
+        var g = await h.Run("", "generate", "orders", "--rows", "3000", "--seed", "7", "--out", file);
+        Assert.That(g.ExitCode, Is.Zero, g.Stderr);
+        var truth = new OrdersGenerator(3000, 7).ComputeTruth();
+        var r = await h.Run("", "run", file, "--json", "--db", h.Db);
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(r.Json.GetProperty("rowsWritten").GetInt64(), Is.EqualTo(truth.Written));
+    }
+
+    [Test]
     public async Task Invoke_BadEvent_PrintsTypedErrorAndExits3()
     {
         using var h = new CliHarness();
