@@ -15,9 +15,11 @@ public static class QuarantineStep
 {
     public static async Task<ObjectRef> RunAsync(StepContext ctx, string bucket, string key, string? etag, FailureInfo failure, CancellationToken ct = default)
     {
-        var runId = RunIds.For(bucket, key, etag ?? "unknown");
+        // The same run id as preprocess derives (version id, else ETag), so the failure files sit under the run's id.
+        var info = await ctx.Store.HeadAsync(bucket, key, ct).ConfigureAwait(false);
+        var runId = RunIds.For(bucket, key, info?.VersionId ?? info?.ETag ?? etag ?? "unknown");
         var prefix = Buckets.FailedPrefix(runId);
-        if (await ctx.Store.HeadAsync(bucket, key, ct).ConfigureAwait(false) is not null)
+        if (info is not null)
         {
             await ctx.Store.CopyAsync(bucket, key, ctx.Buckets.Processed, prefix + Path.GetFileName(key), ct).ConfigureAwait(false);
         }

@@ -49,20 +49,37 @@ public static class StepEvents
         }
     }
 
+    /// <summary>
+    /// The quarantine event: <c>{"input": &lt;the execution's state at the Catch&gt;, "executionName": ...}</c>
+    /// as the state machine sends it (the input holds the original event, <c>error</c> and
+    /// <c>failedState</c>), or the same fields at the top level.
+    /// </summary>
     public static (string Bucket, string Key, string? ETag, FailureInfo Failure) ParseQuarantine(string json)
     {
-        if (Parse(json) is not JsonObject o) throw Bad();
-        var src = o["source"] as JsonObject ?? o;
-        var bucket = (string?)src["bucket"] ?? (string?)o["detail"]?["bucket"]?["name"];
-        var key = (string?)src["key"] ?? (string?)o["detail"]?["object"]?["key"];
+        if (Parse(json) is not JsonObject outer) throw Bad();
+        var o = outer["input"] as JsonObject ?? outer;
+        string? bucket, key, etag;
+        if (o["detail"] is JsonObject detail)
+        {
+            bucket = (string?)detail["bucket"]?["name"];
+            key = (string?)detail["object"]?["key"];
+            etag = (string?)detail["object"]?["etag"];
+        }
+        else
+        {
+            var src = o["source"] as JsonObject ?? o;
+            bucket = (string?)src["bucket"];
+            key = (string?)src["key"];
+            etag = (string?)src["etag"] ?? (string?)src["eTag"];
+        }
         if (bucket is null || key is null) throw new EtlException(ErrorType.InvalidInput, "quarantine needs the source bucket and key");
         var err = o["error"] as JsonObject;
         var failure = new FailureInfo(
             (string?)err?["Error"] ?? (string?)err?["error"] ?? "Unknown",
             (string?)err?["Cause"] ?? (string?)err?["cause"] ?? "",
-            (string?)o["failedState"],
-            (string?)o["executionName"]);
-        return (bucket, key, (string?)src["etag"] ?? (string?)src["eTag"], failure);
+            (string?)o["failedState"] ?? (string?)outer["failedState"],
+            (string?)outer["executionName"] ?? (string?)o["executionName"]);
+        return (bucket, key, etag, failure);
     }
 
     private static JsonNode Parse(string json)
