@@ -157,7 +157,10 @@ start_s3rver() {
   rm -rf "$dir"
   mkdir -p "$dir/data"
   port=$(free_port)
-  nohup "$state/node/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$port" --silent \
+  # s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node >= 17) only has
+  # in its legacy provider: without it every second page of a listing fails with 500 InternalError.
+  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
+    nohup "$state/node/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$port" --silent \
     </dev/null >"$dir/s3rver.log" 2>&1 &
   echo $! >"$dir/s3rver.pid"
   local deadline=$((SECONDS + wait_seconds))
