@@ -20,12 +20,16 @@ public static class S3ClientFactory
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = options.MaxRetries,
         };
-        if (options.Region is not null) config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         if (options.ServiceUrl is not null)
         {
+            // A custom endpoint replaces the region's endpoint; the region only names the signing scope.
             config.ServiceURL = options.ServiceUrl.ToString();
             config.ForcePathStyle = true;
-            if (options.Region is null) config.AuthenticationRegion = "us-east-1";
+            config.AuthenticationRegion = options.Region ?? "us-east-1";
+        }
+        else if (options.Region is not null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
         if (options.Compatibility == S3Compatibility.Plain)
         {

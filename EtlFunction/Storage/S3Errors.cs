@@ -44,8 +44,12 @@ internal static class S3Errors
         }
     }
 
-    /// <summary>The typed exception for <paramref name="e"/>, or null to let it pass (cancellation, already typed).</summary>
-    public static Exception? Map(Exception e, string what, string bucket, string key, CancellationToken ct)
+    /// <summary>
+    /// The typed exception for <paramref name="e"/>, or null to let it pass (cancellation, already typed).
+    /// While <paramref name="reading"/> a body, any client-side failure (a reset, the SDK's content hash
+    /// check failing on damaged bytes) is transient: reading the object again can succeed.
+    /// </summary>
+    public static Exception? Map(Exception e, string what, string bucket, string key, CancellationToken ct, bool reading = false)
     {
         if (e is EtlException or FileNotFoundException) return null;
         if (e is OperationCanceledException && ct.IsCancellationRequested) return null;
@@ -58,7 +62,7 @@ internal static class S3Errors
                 ? new EtlException(ErrorType.TransientError, text, e)
                 : new EtlException(ErrorType.InvalidInput, text, e);
         }
-        if (IsTransient(e)) return new EtlException(ErrorType.TransientError, $"S3 {what} {where} failed: {e.Message}", e);
+        if (IsTransient(e) || (reading && e is AmazonClientException)) return new EtlException(ErrorType.TransientError, $"S3 {what} {where} failed: {e.Message}", e);
         if (e is AmazonClientException) return new EtlException(ErrorType.InternalError, $"S3 {what} {where} failed: {e.Message}", e);
         return null;
     }

@@ -33,7 +33,7 @@ internal sealed class S3ReadStream(GetObjectResponse response, string bucket, st
             _position += n;
             return n;
         }
-        catch (Exception e) when (S3Errors.Map(e, "read", bucket, key, CancellationToken.None) is { } mapped)
+        catch (Exception e) when (S3Errors.Map(e, "read", bucket, key, CancellationToken.None, reading: true) is { } mapped)
         {
             throw mapped;
         }
@@ -50,7 +50,7 @@ internal sealed class S3ReadStream(GetObjectResponse response, string bucket, st
             _position += n;
             return n;
         }
-        catch (Exception e) when (S3Errors.Map(e, "read", bucket, key, cancellationToken) is { } mapped)
+        catch (Exception e) when (S3Errors.Map(e, "read", bucket, key, cancellationToken, reading: true) is { } mapped)
         {
             throw mapped;
         }

@@ -55,6 +55,19 @@ public class S3StoreOptionsTests
     }
 
     [Test]
+    public void ClientFactory_CustomEndpoint_IsPathStyleAndSignsForTheRegion()
+    {
+        using var custom = S3ClientFactory.Create(new S3StoreOptions { ServiceUrl = new Uri("http://127.0.0.1:9000"), Region = "eu-west-1", AccessKey = "a", SecretKey = "s" });
+        var c = (Amazon.S3.AmazonS3Config)custom.Config;
+        Assert.That((c.ForcePathStyle, c.AuthenticationRegion, c.ServiceURL), Is.EqualTo((true, "eu-west-1", "http://127.0.0.1:9000/")));
+        Assert.That((c.RetryMode, c.MaxErrorRetry), Is.EqualTo((Amazon.Runtime.RequestRetryMode.Standard, 4)));
+
+        using var aws = S3ClientFactory.Create(new S3StoreOptions { Region = "eu-central-1", AccessKey = "a", SecretKey = "s" });
+        var a = (Amazon.S3.AmazonS3Config)aws.Config;
+        Assert.That((a.ForcePathStyle, a.RegionEndpoint?.SystemName, a.ServiceURL), Is.EqualTo((false, "eu-central-1", (string?)null)));
+    }
+
+    [Test]
     public void PartSize_BelowTheS3Minimum_IsRejected() =>
         Assert.Throws<EtlException>(() => new S3ObjectStore(new S3StoreOptions { PartSize = 1 << 20 }));
 }
