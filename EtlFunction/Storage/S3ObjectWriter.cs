@@ -79,6 +79,7 @@ internal sealed class S3ObjectWriter : ObjectWriter
     public override async Task<ObjectInfo> CommitAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        _closed = true; // one attempt: after a failed commit the writer can only be disposed (which aborts)
         string etag;
         string? versionId;
         if (_uploadId is null)
@@ -101,7 +102,6 @@ internal sealed class S3ObjectWriter : ObjectWriter
             (etag, versionId) = (response.ETag, response.VersionId);
         }
         _committed = true;
-        _closed = true;
         // One HEAD for the last-modified time. Its ETag is what every later HEAD and LIST reports; on S3
         // it equals the commit's, but some emulators report a multipart object's whole MD5 there.
         ObjectInfo? head = null;
