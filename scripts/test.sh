@@ -4,12 +4,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Integration services (MariaDB x2, s3rver): started here and stopped before the summary line,
+# unless they were already running (a developer's `scripts/test-services.sh start`): those are
+# reused and left running. If they cannot start, the suite still runs: the integration tests then
+# fail under CI (CI=true) and are reported as skipped on a developer machine.
+stop_services() { :; }
+if bash scripts/test-services.sh status >/dev/null 2>&1; then
+  echo "test.sh: reusing the running test services" >&2
+else
+  stop_services() { trap - EXIT; bash scripts/test-services.sh stop || true; }
+  trap stop_services EXIT
+  bash scripts/test-services.sh start || echo "test.sh: the test services did not start; integration tests cannot run" >&2
+fi
+services_env="${ETL_TEST_SERVICES_DIR:-.test-services}/env"
+# shellcheck disable=SC1090
+if [[ -f "$services_env" ]]; then source "$services_env"; fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 status=0
 dotnet test EtlFunction.Tests/EtlFunction.Tests.csproj -c Release \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
+
+stop_services
 
 trx="$results/results.trx"
 if [[ -f "$trx" ]]; then
