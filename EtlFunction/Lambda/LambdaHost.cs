@@ -44,21 +44,23 @@ public sealed class LambdaHost
         _options = options ?? new LambdaHostOptions();
     }
 
-    /// <summary>Serves invocations until <paramref name="ct"/> is cancelled. A Runtime API failure on <c>next</c> is thrown: without it the sandbox is gone.</summary>
+    /// <summary>
+    /// Serves invocations until <paramref name="ct"/> is cancelled (then returns normally). A Runtime API
+    /// failure on <c>next</c> is thrown: without the API the sandbox is gone.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        while (true)
+        try
         {
-            Invocation invocation;
-            try
+            while (true)
             {
-                invocation = await _api.NextAsync(ct).ConfigureAwait(false);
+                var invocation = await _api.NextAsync(ct).ConfigureAwait(false);
+                await HandleAsync(invocation, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            await HandleAsync(invocation, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopped (tests, Ctrl+C); in Lambda the process is frozen or killed instead
         }
     }
 
