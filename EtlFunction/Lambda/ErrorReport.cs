@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using EtlFunction.Errors;
-using EtlFunction.Steps;
 
 namespace EtlFunction.Lambda;
 
@@ -41,7 +41,22 @@ public sealed record ErrorReport(string ErrorType, string ErrorMessage, IReadOnl
     /// </summary>
     public static bool IsStepDecision(Exception e) => Unwrap(e) is EtlException ee && ee.Type != Errors.ErrorType.TransientError;
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+    /// <summary>The Runtime API body, written directly (no reflection serializer on the error path of a cold start).</summary>
+    public string ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("errorType", ErrorType);
+            w.WriteString("errorMessage", ErrorMessage);
+            w.WriteStartArray("stackTrace");
+            foreach (var line in StackTrace) w.WriteStringValue(line);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
 
     private static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerExceptions.Count: 1, InnerException: { } inner } ? Unwrap(inner) : e;
