@@ -101,27 +101,14 @@ public sealed class LambdaHost
             ("deadlineHeader", invocation.Deadline is null ? invocation.RawDeadline : null),
             ("deadlineNote", invocation.Deadline is null ? "no usable deadline (missing or not epoch milliseconds): the step is not cancelled early" : null),
             ("functionArn", invocation.FunctionArn),
-            ("payloadBytes", invocation.Payload.Length));
-        ErrorReport error;
-        if (deadline?.IsCancellationRequested == true)
+            ("payloadBytes", System.Text.Encoding.UTF8.GetByteCount(invocation.Payload)));
+        var (result, error) = deadline?.IsCancellationRequested == true
+            ? (null, ErrorReport.DeadlineReached())
+            : await ExecuteAsync(invocation, deadline, linked.Token, ct).ConfigureAwait(false);
+        if (error is null)
         {
-            error = ErrorReport.DeadlineReached();
-        }
-        else
-        {
-            try
-            {
-                var context = _contexts();
-                var result = await InvokeCommand.InvokeAsync(context, _handler, invocation.Payload, linked.Token).ConfigureAwait(false);
-                Succeeded(result, clock.GetElapsedTime(started).TotalMilliseconds);
-                return (result, null);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                error = deadline?.IsCancellationRequested == true && !ErrorReport.IsStepDecision(e)
-                    ? ErrorReport.DeadlineReached(e)
-                    : ErrorReport.From(e);
-            }
+            Succeeded(result!, clock.GetElapsedTime(started).TotalMilliseconds);
+            return (result, null);
         }
         _log.Error("step failed",
             ("errorType", error.ErrorType),
@@ -129,6 +116,23 @@ public sealed class LambdaHost
             ("durationMs", Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 3)),
             ("stackTrace", error.ErrorType == nameof(Errors.ErrorType.InternalError) ? error.StackTrace : null));
         return (null, error);
+    }
+
+    private async Task<(string? Result, ErrorReport? Error)> ExecuteAsync(Invocation invocation, CancellationTokenSource? deadline, CancellationToken stepToken, CancellationToken ct)
+    {
+        try
+        {
+            var context = _contexts();
+            return (await InvokeCommand.InvokeAsync(context, _handler, invocation.Payload, stepToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Cancellation surfaces as many exception types; once the deadline fired, anything but the step's own verdict is "ran out of time".
+            var report = deadline?.IsCancellationRequested == true && !ErrorReport.IsStepDecision(e)
+                ? ErrorReport.DeadlineReached(e)
+                : ErrorReport.From(e);
+            return (null, report);
+        }
     }
 
     /// <summary>A source that fires a safety margin before a known deadline; null when no deadline is known.</summary>
