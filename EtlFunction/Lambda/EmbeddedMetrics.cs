@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using EtlFunction.Steps;
+
+namespace EtlFunction.Lambda;
+
+/// <summary>One metric value of an embedded-metric line.</summary>
+public sealed record Metric(string Name, string Unit, double Value);
+
+/// <summary>
+/// CloudWatch Embedded Metric Format: a log line with an <c>_aws</c> envelope that CloudWatch turns
+/// into metrics without any API call or agent (nothing to configure, no latency on the invocation).
+/// One line per finished step, dimensions <c>[["Step","Dataset"]]</c>, so a dashboard shows rows and
+/// bytes per dataset and step; the run id and request id ride along as searchable properties.
+/// </summary>
+public static class EmbeddedMetrics
+{
+    public const string DefaultNamespace = "EtlFunction";
+
+    /// <summary>What each step measured, from the run state it returned (only the counts that step produced).</summary>
+    public static IReadOnlyList<Metric> For(string step, RunState state, double durationMs)
+    {
+        var m = new List<Metric>();
+        void Count(string name, long? value) { if (value is { } v) m.Add(new(name, "Count", v)); }
+        void Bytes(string name, long? value) { if (value is { } v) m.Add(new(name, "Bytes", v)); }
+        switch (step)
+        {
+            case "preprocess":
+                Count("RowsRead", state.RowsRead);
+                Count("RowsWritten", state.RowsWritten);
+                Count("RowsRejected", state.RowsRejected);
+                Count("RowsFiltered", state.RowsFiltered);
+                Bytes("BytesRead", state.Source.Size);
+                Bytes("BytesWritten", (state.Processed?.Size ?? 0) + (state.Rejects?.Size ?? 0));
+                break;
+            case "load":
+                Count("RowsLoaded", state.AlreadyLoaded == true ? 0 : state.RowsLoaded);
+                Bytes("BytesRead", state.Processed?.Size);
+                break;
+            case "archive":
+                Count("RowsWritten", state.Archive?.Sum(a => a.Rows));
+                Bytes("BytesRead", state.Processed?.Size);
+                break;
+            case "finalize":
+                Count("RowsRead", state.RowsRead);
+                Count("RowsWritten", state.RowsWritten);
+                Count("RowsRejected", state.RowsRejected);
+                Count("RowsLoaded", state.RowsLoaded);
+                break;
+        }
+        m.Add(new("DurationMs", "Milliseconds", Math.Round(durationMs, 3)));
+        return m;
+    }
+
+    /// <summary>The EMF line: <c>{"_aws":{...},"Step":..,"Dataset":..,"RowsRead":..,...}</c>.</summary>
+    public static string Line(string step, string dataset, IReadOnlyList<Metric> metrics, DateTimeOffset now,
+        string metricsNamespace = DefaultNamespace, params (string Key, string? Value)[] properties)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("_aws");
+            w.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
+            w.WriteStartArray("CloudWatchMetrics");
+            w.WriteStartObject();
+            w.WriteString("Namespace", metricsNamespace);
+            w.WriteStartArray("Dimensions");
+            w.WriteStartArray();
+            w.WriteStringValue("Step");
+            w.WriteStringValue("Dataset");
+            w.WriteEndArray();
+            w.WriteEndArray();
+            w.WriteStartArray("Metrics");
+            foreach (var metric in metrics)
+            {
+                w.WriteStartObject();
+                w.WriteString("Name", metric.Name);
+                w.WriteString("Unit", metric.Unit);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("Step", step);
+            w.WriteString("Dataset", dataset);
+            foreach (var metric in metrics) w.WriteNumber(metric.Name, metric.Value);
+            foreach (var (key, value) in properties)
+            {
+                if (value is not null) w.WriteString(key, value);
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
