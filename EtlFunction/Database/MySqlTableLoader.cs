@@ -86,7 +86,27 @@ public sealed class MySqlTableLoader : ITableLoader
             return new LoadResult(contract.Table, recorded, AlreadyLoaded: true, method);
         }
         await MySqlSchemaCheck.EnsureTableAsync(connection, contract, collation, ct).ConfigureAwait(false);
+        // The staging table is made before the transaction: with GTID replication (RDS read replicas, binlog
+        // format STATEMENT) MySQL refuses CREATE TEMPORARY TABLE inside one.
+        var staging = contract.LoadMode == LoadMode.Upsert ? "_etl_stage_" + Guid.NewGuid().ToString("N")[..16] : null;
+        if (staging is not null)
+        {
+            await ExecuteAsync(connection, null, MySqlSchema.CreateTableSql(contract, staging, collation, temporary: true), ct).ConfigureAwait(false);
+        }
+        try
+        {
+            return await LoadInTransactionAsync(connection, request, openProcessed, method, staging, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (staging is not null) await DropQuietlyAsync(connection, staging).ConfigureAwait(false);
+        }
+    }
 
+    private async Task<LoadResult> LoadInTransactionAsync(MySqlConnection connection, LoadRequest request,
+        Func<CancellationToken, Task<Stream>> openProcessed, string method, string? staging, CancellationToken ct)
+    {
+        var contract = request.Contract;
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
         if (!await ClaimRunAsync(connection, transaction, request, ct).ConfigureAwait(false))
         {
@@ -95,7 +115,7 @@ public sealed class MySqlTableLoader : ITableLoader
             var rows = await LedgerRowsAsync(connection, null, request.RunId, ct).ConfigureAwait(false) ?? 0;
             return new LoadResult(contract.Table, rows, AlreadyLoaded: true, method);
         }
-        var into = await PrepareModeAsync(connection, transaction, contract, collation, ct).ConfigureAwait(false);
+        var into = await PrepareModeAsync(connection, transaction, contract, staging, ct).ConfigureAwait(false);
         long loaded;
         (loaded, method) = await LoadRowsAsync(connection, transaction, contract, into, method, openProcessed, ct).ConfigureAwait(false);
         if (into != contract.Table)
@@ -142,8 +162,8 @@ public sealed class MySqlTableLoader : ITableLoader
         }
     }
 
-    /// <summary>Runs the mode's statements before the rows; returns the table the rows go into (the target or a staging table).</summary>
-    private static async Task<string> PrepareModeAsync(MySqlConnection connection, MySqlTransaction transaction, DatasetContract contract, string collation, CancellationToken ct)
+    /// <summary>Runs the mode's statements before the rows; returns the table the rows go into (the target or the staging table).</summary>
+    private static async Task<string> PrepareModeAsync(MySqlConnection connection, MySqlTransaction transaction, DatasetContract contract, string? staging, CancellationToken ct)
     {
         var target = MySqlSchema.Quote(contract.Table);
         switch (contract.LoadMode)
@@ -155,10 +175,7 @@ public sealed class MySqlTableLoader : ITableLoader
                 // Locking read: the row (or, in an empty table, the whole key range) stays locked until commit.
                 var any = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
                     $"SELECT 1 FROM {target} LIMIT 1 FOR UPDATE", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
-                if (any is null) return contract.Table;
-                var staging = "_etl_stage_" + Guid.NewGuid().ToString("N")[..16];
-                await ExecuteAsync(connection, transaction, MySqlSchema.CreateTableSql(contract, staging, collation, temporary: true), ct).ConfigureAwait(false);
-                return staging;
+                return any is null ? contract.Table : staging!;
             default:
                 return contract.Table;
         }
@@ -221,7 +238,20 @@ public sealed class MySqlTableLoader : ITableLoader
     {
         await ExecuteAsync(connection, transaction, UpsertSql(contract, staging), ct).ConfigureAwait(false);
         await MySqlWarnings.ThrowIfAnyAsync(connection, transaction, contract, "INSERT ... ON DUPLICATE KEY UPDATE", ct).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, $"DROP TEMPORARY TABLE {MySqlSchema.Quote(staging)}", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Best effort: a pooled connection is reset (dropping temporary tables) anyway, unless ConnectionReset=false.</summary>
+    private static async Task DropQuietlyAsync(MySqlConnection connection, string staging)
+    {
+        if (connection.State != ConnectionState.Open) return;
+        try
+        {
+            await ExecuteAsync(connection, null, $"DROP TEMPORARY TABLE IF EXISTS {MySqlSchema.Quote(staging)}", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (MySqlException)
+        {
+            // the session is broken; the server drops the table with it
+        }
     }
 
     /// <summary>
