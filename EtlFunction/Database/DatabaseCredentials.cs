@@ -12,7 +12,7 @@ namespace EtlFunction.Database;
 /// and cached for a few minutes (a warm Lambda does not call SSM per file, and a rotated password is
 /// picked up soon after rotation).
 /// </summary>
-public sealed class DatabaseCredentials(Func<string, CancellationToken, Task<string>> getParameter, TimeProvider? clock = null)
+public sealed class DatabaseCredentials(Func<string, CancellationToken, Task<string>> getParameter, TimeProvider? clock = null) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -72,6 +72,8 @@ public sealed class DatabaseCredentials(Func<string, CancellationToken, Task<str
             _lock.Release();
         }
     }
+
+    public void Dispose() => _lock.Dispose();
 
     /// <summary>Reads <c>{"username","password"}</c>; the message never contains the value.</summary>
     public static (string User, string Password) Parse(string value, string parameterName)

@@ -1,0 +1,299 @@
+using System.Data;
+using Dapper;
+using EtlFunction.Contracts;
+using EtlFunction.Errors;
+using MySqlConnector;
+
+namespace EtlFunction.Database;
+
+/// <summary>
+/// The AWS database: loads one run's processed CSV into MySQL (RDS MySQL 8, Aurora MySQL or MariaDB) by
+/// streaming it through <c>LOAD DATA LOCAL INFILE</c>, rewritten on the fly by <see cref="LoadDataTranscoder"/> so
+/// NULL and the empty string stay apart. The rows, the mode's statements and the ledger row in
+/// <c>_etl_ledger</c> are one InnoDB transaction: a failure or a crash at any point leaves the table as it was,
+/// and a run id already in the ledger loads nothing.
+/// </summary>
+/// <remarks>
+/// <para>Modes. <b>append</b>: LOAD DATA straight into the table. LOAD DATA LOCAL cannot raise a duplicate-key
+/// error (it skips the row with a warning), so every statement's warnings are read and any warning — a duplicate,
+/// a cut string, a rounded decimal — fails the load and rolls it back; the server's row count must also equal the
+/// file's. <b>upsert</b>: into an empty table it is an append (the table is locked with <c>SELECT ... FOR UPDATE</c>
+/// first); otherwise the rows go into a session-temporary staging table, then
+/// <c>INSERT INTO t SELECT ... FROM staging ON DUPLICATE KEY UPDATE</c>, which updates rows in place.
+/// <c>REPLACE</c> is not used: it deletes and re-inserts, which fires delete triggers and ON DELETE CASCADE
+/// foreign keys of other tables. <b>replace</b>: <c>DELETE FROM t</c>, then append; not TRUNCATE, which commits.</para>
+/// <para>DDL (creating the ledger or the table) commits implicitly in MySQL, so it runs before the transaction:
+/// a failed first load leaves an empty table behind, never rows.</para>
+/// <para>When the server refuses LOAD DATA LOCAL (<c>local_infile=0</c>, the RDS default), the rows go in as
+/// batched prepared INSERTs (<see cref="MySqlBatchInserter"/>) in the same transaction and the result's
+/// <see cref="LoadResult.Method"/> says so. Errors: see <see cref="MySqlErrors"/>; table layout: <see cref="MySqlSchema"/>.</para>
+/// </remarks>
+public sealed class MySqlTableLoader : ITableLoader
+{
+    public const string LoadDataMethod = "load-data-local-infile";
+    public const string BatchedInsertMethod = "batched-insert";
+
+    private const string SessionSql =
+        "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00', sql_notes = 1, max_error_count = 64";
+
+    private readonly MySqlSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly Action<string> _log;
+
+    /// <param name="settings">Where to connect (the connection string provider).</param>
+    /// <param name="time">The clock for the ledger's <c>loaded_at</c> (tests pass a fixed one).</param>
+    /// <param name="log">Told when the loader falls back to batched INSERTs.</param>
+    public MySqlTableLoader(MySqlSettings settings, TimeProvider? time = null, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        _time = time ?? TimeProvider.System;
+        _log = log ?? (_ => { });
+    }
+
+    public string Describe() => _settings.Target;
+
+    public async Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(openProcessed);
+        var contract = request.Contract;
+        if (contract.LoadMode == LoadMode.Upsert && contract.PrimaryKey.Count == 0)
+        {
+            throw new EtlException(ErrorType.ContractViolation, $"contract '{contract.Dataset}': upsert needs a primary_key");
+        }
+        try
+        {
+            return await LoadCoreAsync(request, openProcessed, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not EtlException and not OperationCanceledException)
+        {
+            throw MySqlErrors.Translate(e, contract);
+        }
+    }
+
+    private async Task<LoadResult> LoadCoreAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct)
+    {
+        var contract = request.Contract;
+        await using var connection = new MySqlConnection(await _settings.ResolveAsync(ct).ConfigureAwait(false));
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, SessionSql, ct).ConfigureAwait(false);
+        var collation = MySqlSchema.CollationFor(connection.ServerVersion);
+        await ExecuteAsync(connection, null, MySqlSchema.CreateLedgerSql(collation), ct).ConfigureAwait(false);
+        var method = await LocalInfileEnabledAsync(connection, ct).ConfigureAwait(false) ? LoadDataMethod : BatchedInsertMethod;
+        if (await LedgerRowsAsync(connection, null, request.RunId, ct).ConfigureAwait(false) is { } recorded)
+        {
+            return new LoadResult(contract.Table, recorded, AlreadyLoaded: true, method);
+        }
+        await MySqlSchemaCheck.EnsureTableAsync(connection, contract, collation, ct).ConfigureAwait(false);
+        // The staging table is made before the transaction: with GTID replication (RDS read replicas, binlog
+        // format STATEMENT) MySQL refuses CREATE TEMPORARY TABLE inside one.
+        var staging = contract.LoadMode == LoadMode.Upsert ? "_etl_stage_" + Guid.NewGuid().ToString("N")[..16] : null;
+        if (staging is not null)
+        {
+            await ExecuteAsync(connection, null, MySqlSchema.CreateTableSql(contract, staging, collation, temporary: true), ct).ConfigureAwait(false);
+        }
+        try
+        {
+            return await LoadInTransactionAsync(connection, request, openProcessed, method, staging, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (staging is not null) await DropQuietlyAsync(connection, staging).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<LoadResult> LoadInTransactionAsync(MySqlConnection connection, LoadRequest request,
+        Func<CancellationToken, Task<Stream>> openProcessed, string method, string? staging, CancellationToken ct)
+    {
+        var contract = request.Contract;
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        if (!await ClaimRunAsync(connection, transaction, request, ct).ConfigureAwait(false))
+        {
+            // another load of this run committed while we were getting here
+            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            var rows = await LedgerRowsAsync(connection, null, request.RunId, ct).ConfigureAwait(false) ?? 0;
+            return new LoadResult(contract.Table, rows, AlreadyLoaded: true, method);
+        }
+        var into = await PrepareModeAsync(connection, transaction, contract, staging, ct).ConfigureAwait(false);
+        long loaded;
+        (loaded, method) = await LoadRowsAsync(connection, transaction, contract, into, method, openProcessed, ct).ConfigureAwait(false);
+        if (into != contract.Table)
+        {
+            await MergeAsync(connection, transaction, contract, into, ct).ConfigureAwait(false);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE `_etl_ledger` SET rows_loaded = @Rows, loaded_at = @LoadedAt WHERE run_id = @RunId",
+            new { Rows = loaded, LoadedAt = Now(), request.RunId }, transaction, cancellationToken: ct)).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method);
+    }
+
+    /// <summary>
+    /// Inserts this run's ledger row first (rows filled in at the end): a second load of the same run waits on
+    /// the row lock and then sees a duplicate key, so two concurrent loads of one run never both load.
+    /// </summary>
+    private async Task<bool> ClaimRunAsync(MySqlConnection connection, MySqlTransaction transaction, LoadRequest request, CancellationToken ct)
+    {
+        var contract = request.Contract;
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO `_etl_ledger` (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at)
+                VALUES (@RunId, @Dataset, @Table, @Source, 0, @Mode, @LoadedAt)
+                """,
+                new
+                {
+                    request.RunId,
+                    contract.Dataset,
+                    contract.Table,
+                    request.Source,
+                    Mode = contract.LoadMode.ToString().ToLowerInvariant(),
+                    LoadedAt = Now(),
+                },
+                transaction, cancellationToken: ct)).ConfigureAwait(false);
+            return true;
+        }
+        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Runs the mode's statements before the rows; returns the table the rows go into (the target or the staging table).</summary>
+    private static async Task<string> PrepareModeAsync(MySqlConnection connection, MySqlTransaction transaction, DatasetContract contract, string? staging, CancellationToken ct)
+    {
+        var target = MySqlSchema.Quote(contract.Table);
+        switch (contract.LoadMode)
+        {
+            case LoadMode.Replace:
+                await ExecuteAsync(connection, transaction, $"DELETE FROM {target}", ct).ConfigureAwait(false);
+                return contract.Table;
+            case LoadMode.Upsert:
+                // Locking read: the row (or, in an empty table, the whole key range) stays locked until commit.
+                var any = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+                    $"SELECT 1 FROM {target} LIMIT 1 FOR UPDATE", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
+                return any is null ? contract.Table : staging!;
+            default:
+                return contract.Table;
+        }
+    }
+
+    private async Task<(long Rows, string Method)> LoadRowsAsync(MySqlConnection connection, MySqlTransaction transaction, DatasetContract contract,
+        string into, string method, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct)
+    {
+        if (method == LoadDataMethod)
+        {
+            try
+            {
+                return (await LoadDataAsync(connection, transaction, contract, into, openProcessed, ct).ConfigureAwait(false), method);
+            }
+            catch (MySqlException e) when (MySqlErrors.IsLocalInfileRefused(e))
+            {
+                // local_infile reads ON but the statement is refused (e.g. a proxy in between): same fallback
+                _log($"mysql: {Describe()} refused LOAD DATA LOCAL INFILE ({e.Message})");
+            }
+        }
+        _log($"mysql: LOAD DATA LOCAL INFILE is not available on {Describe()} (local_infile off); " +
+             $"loading {contract.Table} with batched INSERTs of up to {MySqlBatchInserter.MaxRowsPerStatement} rows");
+        await using var stream = await openProcessed(ct).ConfigureAwait(false);
+        var rows = await new MySqlBatchInserter(connection, transaction, contract, into).InsertAllAsync(stream, ct).ConfigureAwait(false);
+        return (rows, BatchedInsertMethod);
+    }
+
+    private static async Task<long> LoadDataAsync(MySqlConnection connection, MySqlTransaction transaction, DatasetContract contract,
+        string into, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct)
+    {
+        var transcoder = new LoadDataTranscoder(contract);
+        // MySqlBulkLoader disposes the stream (and so the processed file's stream) when the statement ends.
+        var source = new MySqlLoadDataStream(await openProcessed(ct).ConfigureAwait(false), transcoder, ct);
+        var bulk = new MySqlBulkLoader(connection)
+        {
+            Local = true,
+            SourceStream = source,
+            TableName = MySqlSchema.Quote(into),
+            CharacterSet = "utf8mb4",
+            FieldTerminator = "\t",
+            LineTerminator = "\n",
+            EscapeCharacter = '\\',
+            NumberOfLinesToSkip = 0,
+            ConflictOption = MySqlBulkLoaderConflictOption.None,
+            Timeout = 0,
+        };
+        bulk.Columns.AddRange(contract.Columns.Select(c => MySqlSchema.Quote(c.Name)));
+        var affected = await bulk.LoadAsync(ct).ConfigureAwait(false);
+        await MySqlWarnings.ThrowIfAnyAsync(connection, transaction, contract, "LOAD DATA", ct).ConfigureAwait(false);
+        if (affected != transcoder.Rows)
+        {
+            throw new EtlException(ErrorType.DataLossError,
+                $"LOAD DATA into {MySqlSchema.Quote(into)} stored {affected} rows but the processed CSV has {transcoder.Rows}; nothing was loaded");
+        }
+        return transcoder.Rows;
+    }
+
+    /// <summary>Staging → target by primary key: new keys are inserted, existing rows updated in place.</summary>
+    private static async Task MergeAsync(MySqlConnection connection, MySqlTransaction transaction, DatasetContract contract, string staging, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, transaction, UpsertSql(contract, staging), ct).ConfigureAwait(false);
+        await MySqlWarnings.ThrowIfAnyAsync(connection, transaction, contract, "INSERT ... ON DUPLICATE KEY UPDATE", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Best effort: a pooled connection is reset (dropping temporary tables) anyway, unless ConnectionReset=false.</summary>
+    private static async Task DropQuietlyAsync(MySqlConnection connection, string staging)
+    {
+        if (connection.State != ConnectionState.Open) return;
+        try
+        {
+            await ExecuteAsync(connection, null, $"DROP TEMPORARY TABLE IF EXISTS {MySqlSchema.Quote(staging)}", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (MySqlException)
+        {
+            // the session is broken; the server drops the table with it
+        }
+    }
+
+    /// <summary>
+    /// <c>INSERT INTO `t` (`k`, `v`) SELECT `s`.`k`, `s`.`v` FROM `s` ON DUPLICATE KEY UPDATE `t`.`v` = `s`.`v`</c>
+    /// (<c>`t`.`k` = `t`.`k`</c>, a no-op, when every column is in the key). Columns are qualified by table name,
+    /// so no alias can collide with a user's table or column names.
+    /// </summary>
+    public static string UpsertSql(DatasetContract contract, string staging)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        var t = MySqlSchema.Quote(contract.Table);
+        var s = MySqlSchema.Quote(staging);
+        var columns = contract.Columns.Select(c => MySqlSchema.Quote(c.Name)).ToList();
+        var updated = contract.Columns.Where(c => !MySqlSchema.IsKey(contract, c)).Select(c => MySqlSchema.Quote(c.Name)).ToList();
+        var set = updated.Count == 0
+            ? [$"{t}.{MySqlSchema.Quote(contract.PrimaryKey[0])} = {t}.{MySqlSchema.Quote(contract.PrimaryKey[0])}"]
+            : updated.Select(c => $"{t}.{c} = {s}.{c}");
+        return $"INSERT INTO {t} ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns.Select(c => $"{s}.{c}"))} FROM {s} " +
+               $"ON DUPLICATE KEY UPDATE {string.Join(", ", set)}";
+    }
+
+    private static async Task<bool> LocalInfileEnabledAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        var value = await connection.ExecuteScalarAsync<object>(new CommandDefinition("SELECT @@GLOBAL.local_infile", cancellationToken: ct)).ConfigureAwait(false);
+        return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0;
+    }
+
+    private static Task<long?> LedgerRowsAsync(MySqlConnection connection, MySqlTransaction? transaction, string runId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT rows_loaded FROM `_etl_ledger` WHERE run_id = @runId", new { runId }, transaction, cancellationToken: ct));
+
+    private static async Task ExecuteAsync(MySqlConnection connection, MySqlTransaction? transaction, string sql, CancellationToken ct)
+    {
+        // No command timeout: a DELETE or a merge of millions of rows may take minutes; the host's deadline bounds it.
+        await using var command = new MySqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Now in UTC, to the microsecond (what DATETIME(6) stores).</summary>
+    private DateTime Now()
+    {
+        var ticks = _time.GetUtcNow().UtcDateTime.Ticks;
+        return new DateTime(ticks - ticks % 10, DateTimeKind.Unspecified);
+    }
+}
