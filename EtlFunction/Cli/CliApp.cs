@@ -11,7 +11,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly HashSet<string> Flags = ["json", "quiet", "help", "keep", "skip-peers"];
+    private static readonly HashSet<string> Flags = ["json", "quiet", "help", "s3"];
 
     public static async Task<int> RunAsync(string[] argv, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
@@ -70,7 +70,9 @@ public static class CliApp
 
         Commands:
           run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--json] [--quiet]
-              Run the whole pipeline locally: a folder as the buckets (default .etl/), SQLite as the database.
+                   [--s3 [--landing-bucket B] [--processed-bucket B] [--archive-bucket B]] [--mysql CONNECTION_STRING]
+              Run the whole pipeline: by default a folder as the buckets (.etl/) and SQLite as the database;
+              --s3 uses S3 (AWS_* environment; buckets also from ETL_*_BUCKET), --mysql (or ETL_MYSQL) MySQL.
           invoke STEP [--store DIR] [--db FILE] [--contracts DIR]
               Run one step (preprocess, load, archive, finalize, quarantine): JSON on stdin, result JSON on stdout.
           infer FILE [--dataset NAME] [--out FILE]

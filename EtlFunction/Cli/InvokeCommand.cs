@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EtlFunction.Configuration;
 using EtlFunction.Steps;
 
 namespace EtlFunction.Cli;
@@ -10,13 +11,13 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class InvokeCommand
 {
-    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine [--store DIR] [--db FILE] [--contracts DIR] [--contract FILE]  (JSON on stdin)";
+    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE]  (JSON on stdin)";
     public static readonly string[] Steps = ["preprocess", "load", "archive", "finalize", "quarantine"];
 
     public static async Task<int> RunAsync(Args args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (args.Positionals.Count != 1 || !Steps.Contains(args.Positionals[0])) throw new UsageException("usage: EtlFunction " + Usage);
-        var settings = LocalSettings.From(args);
+        var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         args.EnsureAllUsed();
         var ctx = settings.CreateContext(stderr.WriteLine);
         var input = await stdin.ReadToEndAsync(ct).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using EtlFunction.Configuration;
 using EtlFunction.Steps;
 using EtlFunction.Storage;
 
@@ -12,13 +13,13 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class RunCommand
 {
-    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--json] [--quiet]";
+    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--json] [--quiet]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var json = args.Flag("json");
         var display = new Display(stderr, args.Flag("quiet"));
-        var settings = LocalSettings.From(args);
+        var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var datasetOption = args.Option("dataset");
         args.EnsureAllUsed();
         if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
@@ -30,7 +31,15 @@ public static class RunCommand
         var ctx = settings.CreateContext(display.Log, p => display.Progress(p, total));
         var sw = Stopwatch.StartNew();
         var key = $"{dataset}/{Path.GetFileName(file)}";
-        await PutLandingAsync((FolderObjectStore)ctx.Store, ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
+        if (ctx.Store is FolderObjectStore folder)
+        {
+            await PutLandingAsync(folder, ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            display.Log($"uploading {file} to {ctx.Store.Describe(ctx.Buckets.Landing, key)}");
+            await ctx.Store.PutFileAsync(ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
+        }
         RunState state;
         try
         {
@@ -41,8 +50,7 @@ public static class RunCommand
             display.EndProgress();
         }
         var seconds = sw.Elapsed.TotalSeconds;
-        var store = (FolderObjectStore)ctx.Store;
-        string PathOf(ObjectRef r) => Relative(store.Describe(r.Bucket, r.Key));
+        string PathOf(ObjectRef r) => ctx.Store is FolderObjectStore f ? Relative(f.Describe(r.Bucket, r.Key)) : ctx.Store.Describe(r.Bucket, r.Key);
         var contractOrigin = state.ContractInferred
             ? $"inferred, saved as {PathOf(state.Contract!)}"
             : settings.ContractFile ?? $"contracts/{dataset}.yaml";
@@ -68,7 +76,7 @@ public static class RunCommand
                 Contract = state.Contract is { } c ? PathOf(c) : null,
                 state.ContractInferred,
                 state.ContractFingerprint,
-                Database = Relative(settings.DatabasePath),
+                Database = settings.UseMySql ? state.Database : Relative(settings.SqlitePath),
                 state.RejectsByColumn,
                 state.FilteredByColumn,
                 Timings = new Dictionary<string, double>(state.Timings) { ["total"] = Math.Round(seconds, 3) },

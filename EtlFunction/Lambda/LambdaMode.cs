@@ -1,4 +1,5 @@
 using EtlFunction.Cli;
+using EtlFunction.Configuration;
 using EtlFunction.Steps;
 
 namespace EtlFunction.Lambda;
@@ -78,9 +79,7 @@ public static class LambdaMode
     /// </summary>
     public static Func<StepContext> LocalContexts(Func<string, string?> env, JsonLogger log)
     {
-        var store = env("ETL_STORE") is { Length: > 0 } s ? s : Path.Combine(Path.GetTempPath(), "etl");
-        var db = env("ETL_DB") is { Length: > 0 } d ? d : Path.Combine(store, "etl.db");
-        var settings = new LocalSettings(store, db, null, env("ETL_CONTRACTS") is { Length: > 0 } c ? c : null);
+        var settings = PipelineSettings.FromEnvironment(env);
         return () => settings.CreateContext(log.StepMessage);
     }
 }

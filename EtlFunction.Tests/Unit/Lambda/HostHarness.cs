@@ -1,3 +1,4 @@
+using EtlFunction.Configuration;
 using System.Text.Json;
 using EtlFunction.Cli;
 using EtlFunction.Lambda;
@@ -34,7 +35,7 @@ internal sealed class HostHarness : IDisposable
     public StepContext LocalContext()
     {
         ContextsBuilt++;
-        return new LocalSettings(Store, Path.Combine(Store, "etl.db"), null, RepoPaths.Contracts).CreateContext(Log.StepMessage);
+        return new PipelineSettings(Store, false, Buckets.Local, Path.Combine(Store, "etl.db"), contractsDir: RepoPaths.Contracts).CreateContext(Log.StepMessage);
     }
 
     /// <summary>Runs the host loop until it has posted <paramref name="posts"/> outcomes, then stops it (as Lambda would freeze it).</summary>
