@@ -34,10 +34,12 @@ public sealed class MySqlSettings
     }
 
     /// <summary>Settings with one fixed connection string (validated now, so a bad string fails at startup).</summary>
-    public static MySqlSettings FromConnectionString(string connectionString)
+    /// <param name="connectionString">A MySqlConnector connection string.</param>
+    /// <param name="allowUnencryptedRemote">See <see cref="AllowUnencryptedRemote"/>.</param>
+    public static MySqlSettings FromConnectionString(string connectionString, bool allowUnencryptedRemote = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var settings = new MySqlSettings(_ => Task.FromResult(connectionString));
+        var settings = new MySqlSettings(_ => Task.FromResult(connectionString)) { AllowUnencryptedRemote = allowUnencryptedRemote };
         settings._target = Describe(new MySqlConnectionStringBuilder(settings.Normalize(connectionString)));
         return settings;
     }

@@ -25,7 +25,8 @@ internal sealed class MySqlTestDb : IDisposable
             using var create = new MySqlCommand($"CREATE DATABASE `{Database}` CHARACTER SET utf8mb4", admin);
             create.ExecuteNonQuery();
         }
-        Loader = new MySqlTableLoader(MySqlSettings.FromConnectionString(ConnectionString), new FixedTime(FixedNow), Log.Add);
+        // The test servers have no TLS; a Testcontainers MySQL may sit on a Docker host that is not loopback.
+        Loader = new MySqlTableLoader(MySqlSettings.FromConnectionString(ConnectionString, allowUnencryptedRemote: true), new FixedTime(FixedNow), Log.Add);
     }
 
     public string Database { get; }
@@ -39,6 +40,16 @@ internal sealed class MySqlTestDb : IDisposable
     public Task<LoadResult> LoadBytesAsync(string runId, DatasetContract contract, byte[] bytes) =>
         Loader.LoadAsync(new LoadRequest(runId, contract, "landing/" + contract.Dataset + "/" + runId + ".csv"),
             _ => Task.FromResult<Stream>(new MemoryStream(bytes)));
+
+    /// <summary>The binary collation the loader creates string columns with on this server.</summary>
+    public string Collation
+    {
+        get
+        {
+            using var c = Open();
+            return MySqlSchema.CollationFor(c.ServerVersion);
+        }
+    }
 
     public MySqlConnection Open()
     {
