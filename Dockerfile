@@ -19,6 +19,6 @@ COPY --from=build /out/ /var/task/
 COPY contracts/ /var/task/contracts/
 # The base image's entrypoint starts /var/runtime/bootstrap with _HANDLER set from the command
 # (ImageConfig.Command in template.yaml); ours is the executable itself, which serves the Runtime API
-# when AWS_LAMBDA_RUNTIME_API is set. Expected image size: ~110 MB base + ~90 MB app.
+# when AWS_LAMBDA_RUNTIME_API is set. The app layer is ~118 MB (45 MB compressed) over the base image.
 RUN ln -sf /var/task/EtlFunction /var/runtime/bootstrap
 CMD ["preprocess"]
