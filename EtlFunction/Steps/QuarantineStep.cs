@@ -13,6 +13,13 @@ public sealed record FailureInfo(string Error, string Cause, string? FailedState
 /// </summary>
 public static class QuarantineStep
 {
+    // S3 tag values: at most 256 characters of letters, digits, spaces and + - = . _ : / @.
+    private static string TagValue(string s)
+    {
+        var clean = new string(s.Select(c => char.IsLetterOrDigit(c) || " +-=._:/@".Contains(c) ? c : '_').ToArray());
+        return clean.Length <= 256 ? clean : clean[..256];
+    }
+
     public static async Task<ObjectRef> RunAsync(StepContext ctx, string bucket, string key, string? etag, FailureInfo failure, CancellationToken ct = default)
     {
         // The same run id as preprocess derives (version id, else ETag), so the failure files sit under the run's id.
@@ -35,7 +42,18 @@ public static class QuarantineStep
         };
         var errorKey = prefix + "error.json";
         await ctx.Store.PutTextAsync(ctx.Buckets.Processed, errorKey, JsonSerializer.Serialize(doc, Json.Indented), ct).ConfigureAwait(false);
-        ctx.Log($"quarantine: source and error.json copied to {ctx.Store.Describe(ctx.Buckets.Processed, prefix)}");
+        if (info is not null)
+        {
+            // Mark the source where it lies, so a listing of the landing bucket shows what failed and why.
+            var tags = new Dictionary<string, string>
+            {
+                ["etl-status"] = "quarantined",
+                ["etl-run-id"] = runId,
+                ["etl-error"] = TagValue(failure.Error),
+            };
+            await ctx.Store.TagAsync(bucket, key, tags, ct).ConfigureAwait(false);
+        }
+        ctx.Log($"quarantine: source tagged, source and error.json copied to {ctx.Store.Describe(ctx.Buckets.Processed, prefix)}");
         return new ObjectRef(ctx.Buckets.Processed, errorKey);
     }
 }

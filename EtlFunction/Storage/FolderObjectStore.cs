@@ -63,7 +63,23 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         var path = PathOf(bucket, key);
         File.Delete(path);
         File.Delete(path + EtagSuffix);
+        File.Delete(path + TagsSuffix);
         return Task.CompletedTask;
+    }
+
+    public async Task TagAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default)
+    {
+        var path = PathOf(bucket, key);
+        if (!File.Exists(path)) throw new FileNotFoundException($"no object {bucket}/{key}", path);
+        await File.WriteAllTextAsync(path + TagsSuffix, System.Text.Json.JsonSerializer.Serialize(tags), ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        var side = PathOf(bucket, key) + TagsSuffix;
+        if (!File.Exists(side)) return new Dictionary<string, string>();
+        var text = await File.ReadAllTextAsync(side, ct).ConfigureAwait(false);
+        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? [];
     }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct = default)
@@ -71,7 +87,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         var dir = Path.Combine(Root, bucket);
         if (!Directory.Exists(dir)) yield break;
         var keys = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
-            .Where(p => !p.EndsWith(EtagSuffix, StringComparison.Ordinal) && !Path.GetFileName(p).StartsWith(TempPrefix, StringComparison.Ordinal))
+            .Where(p => !p.EndsWith(EtagSuffix, StringComparison.Ordinal) && !p.EndsWith(TagsSuffix, StringComparison.Ordinal) && !Path.GetFileName(p).StartsWith(TempPrefix, StringComparison.Ordinal))
             .Select(p => Path.GetRelativePath(dir, p).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
@@ -85,6 +101,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
 
     // The ETag is kept in a sidecar file so a HEAD does not re-hash a large object.
     private const string EtagSuffix = ".etag~";
+    private const string TagsSuffix = ".tags~";
     private const string TempPrefix = ".tmp~";
 
 #pragma warning disable CA5351 // MD5 is S3's ETag algorithm here, not a security measure.

@@ -28,6 +28,12 @@ public interface IObjectStore
 
     Task DeleteAsync(string bucket, string key, CancellationToken ct = default);
 
+    /// <summary>Replaces the object's tags (S3 object tagging; a sidecar file in the folder store). Used to mark quarantined sources.</summary>
+    Task TagAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default);
+
+    /// <summary>The object's tags (empty when it has none).</summary>
+    Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string bucket, string key, CancellationToken ct = default);
+
     IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix, CancellationToken ct = default);
 }
 

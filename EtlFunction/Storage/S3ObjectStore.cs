@@ -84,6 +84,24 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public Task DeleteAsync(string bucket, string key, CancellationToken ct = default) =>
         S3Errors.Run("delete", bucket, key, () => Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key }, ct), ct);
 
+    public Task TagAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default)
+    {
+        var request = new PutObjectTaggingRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            Tagging = new Tagging { TagSet = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() },
+        };
+        return S3Errors.Run("tag", bucket, key, () => Client.PutObjectTaggingAsync(request, ct), ct);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        var r = await S3Errors.Run("read the tags of", bucket, key,
+            () => Client.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }, ct), ct).ConfigureAwait(false);
+        return (r.Tagging ?? []).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+    }
+
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct = default)
     {
         string? token = null;

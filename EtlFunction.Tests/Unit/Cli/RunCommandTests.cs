@@ -104,6 +104,9 @@ public class RunCommandTests
         Assert.That(failed, Does.Contain("error.json"));
         Assert.That(failed, Does.Contain("titanic.csv"));
         Assert.That(File.Exists(Path.Combine(h.Store, "landing", "titanic", "titanic.csv")), Is.True, "the original is kept");
+        var tags = await new EtlFunction.Storage.FolderObjectStore(h.Store).GetTagsAsync("landing", "titanic/titanic.csv");
+        Assert.That(tags["etl-status"], Is.EqualTo("quarantined"));
+        Assert.That(tags["etl-error"], Is.EqualTo("ContractViolation"));
     }
 
     [Test]

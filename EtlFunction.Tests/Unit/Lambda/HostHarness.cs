@@ -90,4 +90,6 @@ internal sealed class StallingStore : IObjectStore
     public Task CopyAsync(string sourceBucket, string sourceKey, string targetBucket, string targetKey, CancellationToken ct = default) => throw new NotSupportedException();
     public Task DeleteAsync(string bucket, string key, CancellationToken ct = default) => throw new NotSupportedException();
     public IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task TagAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string bucket, string key, CancellationToken ct = default) => throw new NotSupportedException();
 }

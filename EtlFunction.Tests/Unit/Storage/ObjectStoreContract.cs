@@ -216,6 +216,19 @@ public abstract class ObjectStoreContract
         Assert.ThrowsAsync<FileNotFoundException>(() => Store.OpenReadAsync(Bucket, P + "missing"));
     }
 
+    [Test]
+    public async Task Tags_ReplaceAndReadBack_ContentUntouched()
+    {
+        var bytes = Data(100, seed: 21);
+        await Put(P + "tagged.csv", bytes);
+        Assert.That(await Store.GetTagsAsync(Bucket, P + "tagged.csv"), Is.Empty);
+        await Store.TagAsync(Bucket, P + "tagged.csv", new Dictionary<string, string> { ["etl-status"] = "quarantined", ["etl-error"] = "ContractViolation" });
+        var tags = await Store.GetTagsAsync(Bucket, P + "tagged.csv");
+        Assert.That(tags, Is.EquivalentTo(new Dictionary<string, string> { ["etl-status"] = "quarantined", ["etl-error"] = "ContractViolation" }));
+        Assert.That(await Read(P + "tagged.csv"), Is.EqualTo(bytes));
+        Assert.That(await Keys(P), Is.EqualTo(new[] { P + "tagged.csv" }), "tags are not objects");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /// <summary>Deterministic bytes that do not compress (so no layer can cheat on size).</summary>
