@@ -20,9 +20,9 @@ public static class PreprocessStep
     {
         var sw = Stopwatch.StartNew();
         var store = ctx.Store;
-        var info = await store.HeadAsync(input.Bucket, input.Key, ct).ConfigureAwait(false)
+        var info = await FindSourceAsync(store, input.Bucket, input.Key, ct).ConfigureAwait(false)
             ?? throw new EtlException(ErrorType.InvalidInput, $"source object not found: {store.Describe(input.Bucket, input.Key)}");
-        var dataset = input.Dataset ?? RunIds.DatasetOf(input.Key);
+        var dataset = input.Dataset ?? RunIds.DatasetOf(info.Key);
         var runId = RunIds.For(info.Bucket, info.Key, info.VersionId ?? info.ETag);
         var source = new ObjectRef(info.Bucket, info.Key) { ETag = info.ETag, Size = info.Size, VersionId = info.VersionId, LastModified = info.LastModified };
 
@@ -82,6 +82,19 @@ public static class PreprocessStep
             RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
             FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
         }.WithTiming("preprocess", sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The source object, by its key as given, else by the key URL-decoded: S3 event notifications
+    /// carry keys form-encoded (<c>red+flower.csv</c> for <c>red flower.csv</c>), so a key from such an
+    /// event that does not exist as written is tried decoded before the run fails.
+    /// </summary>
+    internal static async Task<ObjectInfo?> FindSourceAsync(IObjectStore store, string bucket, string key, CancellationToken ct)
+    {
+        var info = await store.HeadAsync(bucket, key, ct).ConfigureAwait(false);
+        if (info is not null || !(key.Contains('%', StringComparison.Ordinal) || key.Contains('+', StringComparison.Ordinal))) return info;
+        var decoded = Uri.UnescapeDataString(key.Replace('+', ' '));
+        return decoded == key ? null : await store.HeadAsync(bucket, decoded, ct).ConfigureAwait(false);
     }
 
     /// <summary>The archive day of an earlier completed run of this object, from its manifest.</summary>

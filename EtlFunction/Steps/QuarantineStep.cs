@@ -23,7 +23,8 @@ public static class QuarantineStep
     public static async Task<ObjectRef> RunAsync(StepContext ctx, string bucket, string key, string? etag, FailureInfo failure, CancellationToken ct = default)
     {
         // The same run id as preprocess derives (version id, else ETag), so the failure files sit under the run's id.
-        var info = await ctx.Store.HeadAsync(bucket, key, ct).ConfigureAwait(false);
+        var info = await PreprocessStep.FindSourceAsync(ctx.Store, bucket, key, ct).ConfigureAwait(false);
+        key = info?.Key ?? key;
         var runId = RunIds.For(bucket, key, info?.VersionId ?? info?.ETag ?? etag ?? "unknown");
         var prefix = Buckets.FailedPrefix(runId);
         if (info is not null)

@@ -157,6 +157,20 @@ public class RunCommandTests
     }
 
     [Test]
+    public async Task Invoke_EventWithFormEncodedKey_FindsTheObject()
+    {
+        using var h = new CliHarness();
+        var landing = Path.Combine(h.Store, "landing", "titanic", "my file (1).csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(landing)!);
+        File.Copy(Path.Combine(RepoPaths.Samples, "titanic.csv"), landing);
+        const string evt = """{"detail":{"bucket":{"name":"landing"},"object":{"key":"titanic/my+file+%281%29.csv"}}}""";
+        var pre = await h.Run(evt, "invoke", "preprocess", "--db", h.Db);
+        Assert.That(pre.ExitCode, Is.Zero, pre.Stdout + pre.Stderr);
+        Assert.That(pre.Json.GetProperty("source").GetProperty("key").GetString(), Is.EqualTo("titanic/my file (1).csv"));
+        Assert.That(pre.Json.GetProperty("rowsRead").GetInt64(), Is.EqualTo(900));
+    }
+
+    [Test]
     public async Task Invoke_BadEvent_PrintsTypedErrorAndExits3()
     {
         using var h = new CliHarness();
