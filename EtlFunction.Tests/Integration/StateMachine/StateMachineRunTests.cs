@@ -41,7 +41,7 @@ public class StateMachineRunTests
 
         Assert.That(run.Status, Is.EqualTo("SUCCEEDED"), run.ToString());
         Assert.That(run.States, Is.EquivalentTo(new[] { "Preprocess", "AnythingToLoad", "LoadAndArchive", "Load", "Archive", "Finalize", "Done" }));
-        Assert.That(run.States[^2..], Is.EqualTo(new[] { "Finalize", "Done" }));
+        Assert.That(run.States.Skip(run.States.Count - 2), Is.EqualTo(new[] { "Finalize", "Done" }));
         foreach (var (state, handler) in new[] { ("Preprocess", "preprocess"), ("Load", "load"), ("Archive", "archive"), ("Finalize", "finalize"), ("Quarantine", "quarantine") })
         {
             Assert.That(run.Json.GetProperty("functions").GetProperty(state).GetProperty("handler").GetString(), Is.EqualTo(handler), $"_HANDLER of {state} from template.yaml");

@@ -14,8 +14,8 @@ internal sealed class CfnSpecChecker(JsonObject spec, IReadOnlySet<string> newer
     private static readonly HashSet<string> ResourceAttributes =
         ["Type", "Properties", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata", "CreationPolicy", "UpdatePolicy"];
 
-    private JsonObject ResourceTypes => spec["ResourceTypes"]!.AsObject();
-    private JsonObject PropertyTypes => spec["PropertyTypes"]!.AsObject();
+    private JsonObject ResourceTypeSpecs => spec["ResourceTypes"]!.AsObject();
+    private JsonObject PropertyTypeSpecs => spec["PropertyTypes"]!.AsObject();
 
     /// <summary>The allow-list entries the template actually needed (an unused entry is stale).</summary>
     public HashSet<string> UsedAllowances { get; } = [];
@@ -45,7 +45,7 @@ internal sealed class CfnSpecChecker(JsonObject spec, IReadOnlySet<string> newer
         return errors;
     }
 
-    private JsonObject? ResourceSpec(string type) => ResourceTypes[type] as JsonObject;
+    private JsonObject? ResourceSpec(string type) => ResourceTypeSpecs[type] as JsonObject;
 
     private void CheckProperties(string resourceType, string specName, JsonObject value, JsonObject typeSpec, string where, List<string> errors,
         bool checkRequired, JsonObject? inherited = null)
@@ -103,7 +103,7 @@ internal sealed class CfnSpecChecker(JsonObject spec, IReadOnlySet<string> newer
     {
         if (value is null || CfnTemplate.IsIntrinsic(value)) return;
         if (value is JsonValue && primitiveAllowed) return;
-        var specs = types.Select(t => (Name: t, Spec: PropertyTypes[$"{resourceType}.{t}"] as JsonObject ?? PropertyTypes[t] as JsonObject)).Where(t => t.Spec is not null).ToList();
+        var specs = types.Select(t => (Name: t, Spec: PropertyTypeSpecs[$"{resourceType}.{t}"] as JsonObject ?? PropertyTypeSpecs[t] as JsonObject)).Where(t => t.Spec is not null).ToList();
         if (specs.Count == 0 || specs.All(s => s.Spec!["Properties"] is null)) return; // Json or a type the spec does not describe
         if (value is not JsonObject o)
         {

@@ -162,7 +162,7 @@ public partial class TemplateConsistencyTests
         Assert.That(states["Failed"]!["CausePath"]!.GetValue<string>(), Is.EqualTo("$.error.Cause"));
     }
 
-    private static IEnumerable<JsonNode?> AsList(JsonNode? node) => node is JsonArray a ? a : [node];
+    private static List<JsonNode?> AsList(JsonNode? node) => node is JsonArray a ? [.. a] : [node];
 
     /// <summary><c>!Sub "${Bucket.Arn}/prefix"</c> as <c>Bucket/prefix</c>; bucket ARNs and other resources as null.</summary>
     private static string? ObjectArn(JsonNode? resource)
