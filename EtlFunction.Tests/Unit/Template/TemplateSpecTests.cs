@@ -47,7 +47,9 @@ public class TemplateSpecTests
         resources["LandingBucket"]!["Properties"]!["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!["SSEAlgorithmm"] = "AES256";
         resources["LoadFunction"]!["Properties"]!["MemorySizeMB"] = "1024";
         resources["EtlStateMachine"]!["Properties"]!["Events"]!["ObjectCreated"]!.AsObject().Remove("Type");
-        resources["EtlStateMachine"]!["Properties"]!["Policies"]!.AsArray().Add(new JsonObject { ["LambdaInvokePolicy"] = new JsonObject { ["Function"] = "x" } });
+        var policies = resources["EtlStateMachine"]!["Properties"]!["Policies"]!.AsArray();
+        var misspelt = policies.Count;
+        policies.Add(new JsonObject { ["LambdaInvokePolicy"] = new JsonObject { ["Function"] = "x" } });
         resources["Typo"] = new JsonObject { ["Type"] = "AWS::S3::Bukket" };
 
         var errors = string.Join("\n", checker.Check(template));
@@ -55,7 +57,7 @@ public class TemplateSpecTests
         Assert.That(errors, Does.Contain("no property SSEAlgorithmm"));
         Assert.That(errors, Does.Contain("LoadFunction: AWS::Serverless::Function has no property MemorySizeMB"));
         Assert.That(errors, Does.Contain("ObjectCreated: required property Type"));
-        Assert.That(errors, Does.Contain("Policies[6]: matches none of"));
+        Assert.That(errors, Does.Contain($"Policies[{misspelt}]: matches none of"), "a SAM policy template with a misspelt parameter");
         Assert.That(errors, Does.Contain("Typo: resource type AWS::S3::Bukket is not in the specification"));
     }
 }
