@@ -16,6 +16,11 @@ else
   trap stop_services EXIT
   bash scripts/test-services.sh start || echo "test.sh: the test services did not start; integration tests cannot run" >&2
 fi
+# The pinned npm tools (npm ci from the committed lockfiles): the Lambda Runtime API emulator, and the
+# Step Functions tools (aws-local-stepfunctions, asl-validator, the resource specification). A failed
+# install is not fatal here: the tests that need them fail under CI and are skipped elsewhere.
+bash scripts/lambda-emulator.sh install || echo "test.sh: the Lambda emulator did not install" >&2
+bash scripts/state-machine.sh install || echo "test.sh: the Step Functions tools did not install" >&2
 services_env="${ETL_TEST_SERVICES_DIR:-.test-services}/env"
 # shellcheck disable=SC1090
 if [[ -f "$services_env" ]]; then source "$services_env"; fi

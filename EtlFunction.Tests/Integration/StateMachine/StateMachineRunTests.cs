@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+using EtlFunction.Parquet;
+using EtlFunction.Steps;
+using EtlFunction.Tests.Unit;
+
+namespace EtlFunction.Tests.Integration.StateMachine;
+
+/// <summary>
+/// statemachine/etl.asl.json as deployed, run by aws-local-stepfunctions with every Task invoking the published
+/// binary under a real Runtime API (handlers named by the template's ImageConfig.Command), against the S3 emulator
+/// and MariaDB. Each test checks the data the run left behind: table rows and ledger, Parquet read back,
+/// manifest, quarantined copies — so a wrong Choice, ResultPath, Catch or Retry in the definition fails here.
+/// </summary>
+[NonParallelizable]
+public class StateMachineRunTests
+{
+    private const string TitanicHeader = "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked";
+    private string _work = "";
+
+    [SetUp]
+    public void CreateWork() => Directory.CreateDirectory(_work = Path.Combine(Path.GetTempPath(), "etl-sfn-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void DeleteWork() => Directory.Delete(_work, recursive: true);
+
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_work, name);
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+        return path;
+    }
+
+    [Test]
+    public async Task CleanFile_Succeeds_TableParquetAndManifestAgree()
+    {
+        await using var h = await StateMachineHarness.StartAsync("sfn-ok");
+        var info = await h.UploadAsync("titanic/titanic.csv", Path.Combine(RepoPaths.Samples, "titanic.csv"));
+
+        var run = await h.RunAsync(h.ObjectCreated("titanic/titanic.csv", info));
+
+        Assert.That(run.Status, Is.EqualTo("SUCCEEDED"), run.ToString());
+        Assert.That(run.States, Is.EquivalentTo(new[] { "Preprocess", "AnythingToLoad", "LoadAndArchive", "Load", "Archive", "Finalize", "Done" }));
+        Assert.That(run.States.Skip(run.States.Count - 2), Is.EqualTo(new[] { "Finalize", "Done" }));
+        foreach (var (state, handler) in new[] { ("Preprocess", "preprocess"), ("Load", "load"), ("Archive", "archive"), ("Finalize", "finalize"), ("Quarantine", "quarantine") })
+        {
+            Assert.That(run.Json.GetProperty("functions").GetProperty(state).GetProperty("handler").GetString(), Is.EqualTo(handler), $"_HANDLER of {state} from template.yaml");
+        }
+
+        // Done outputs the finalize state: it names the manifest, which names everything else.
+        var manifestRef = run.Output.GetProperty("manifest");
+        var manifest = JsonDocument.Parse(await h.GetTextAsync(manifestRef.GetProperty("bucket").GetString()!, manifestRef.GetProperty("key").GetString()!)).RootElement.GetProperty("run");
+        var written = manifest.GetProperty("rowsWritten").GetInt64();
+        Assert.That(written, Is.GreaterThan(0));
+        Assert.That(manifest.GetProperty("runId").GetString(), Is.EqualTo(run.Output.GetProperty("runId").GetString()));
+        Assert.That(manifest.GetProperty("rowsLoaded").GetInt64(), Is.EqualTo(written));
+
+        Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM titanic_survivors"), Is.EqualTo(written), "MySQL rows");
+        Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM `_etl_ledger`"), Is.EqualTo(1));
+        Assert.That(h.Services.Db.Count("SELECT rows_loaded FROM `_etl_ledger`"), Is.EqualTo(written));
+
+        long parquetRows = 0;
+        foreach (var part in manifest.GetProperty("archive").EnumerateArray())
+        {
+            Assert.That(part.GetProperty("bucket").GetString(), Is.EqualTo(h.Services.Archive.Name));
+            var bytes = await h.Services.GetBytesAsync(h.Services.Archive.Name, part.GetProperty("key").GetString()!);
+            parquetRows += ParquetReadBack.Read(bytes).RowCount;
+        }
+        Assert.That(parquetRows, Is.EqualTo(written), "Parquet rows read back from the archive bucket");
+    }
+
+    [Test]
+    public async Task ContractViolation_IsQuarantined_ThenFails()
+    {
+        await using var h = await StateMachineHarness.StartAsync("sfn-bad");
+        // The titanic contract requires Age; this file has every other column.
+        var source = WriteFile("titanic.csv", """
+            PassengerId,Survived,Pclass,Name,Sex,SibSp,Parch,Ticket,Fare,Cabin,Embarked
+            1,0,3,"Braund, Mr. Owen Harris",male,1,0,A/5 21171,7.25,,S
+            2,1,1,"Cumings, Mrs. John Bradley (Florence Briggs Thayer)",female,1,0,PC 17599,71.2833,C85,C
+
+            """);
+        const string key = "titanic/titanic.csv";
+        var info = await h.UploadAsync(key, source);
+
+        var run = await h.RunAsync(h.ObjectCreated(key, info));
+
+        Assert.That(run.Status, Is.EqualTo("FAILED"), run.ToString());
+        Assert.That(run.States, Is.EqualTo(new[] { "Preprocess", "PreprocessFailed", "Quarantine", "Failed" }));
+        Assert.That(run.Error, Is.EqualTo("ContractViolation"), "the Fail state's ErrorPath");
+        Assert.That(run.Cause, Does.Contain("missing columns: age"), "the Fail state's CausePath");
+        Assert.That(run.RetriedStates, Is.Empty, "a contract violation is not retried");
+
+        var runId = RunIds.For(h.Services.Landing.Name, key, info.VersionId ?? info.ETag);
+        var prefix = Buckets.FailedPrefix(runId);
+        var failed = new List<string>();
+        await foreach (var o in h.Services.Store.ListAsync(h.Services.Processed.Name, "_failed/")) failed.Add(o.Key);
+        Assert.That(failed, Is.EquivalentTo(new[] { prefix + "titanic.csv", prefix + "error.json" }));
+        Assert.That(await h.Services.GetBytesAsync(h.Services.Processed.Name, prefix + "titanic.csv"), Is.EqualTo(await File.ReadAllBytesAsync(source)), "the quarantined copy");
+        var error = JsonDocument.Parse(await h.GetTextAsync(h.Services.Processed.Name, prefix + "error.json")).RootElement;
+        Assert.That(error.GetProperty("error").GetString(), Is.EqualTo("ContractViolation"));
+        Assert.That(error.GetProperty("failedState").GetString(), Is.EqualTo("Preprocess"));
+        Assert.That(error.GetProperty("executionName").GetString(), Is.EqualTo(run.Json.GetProperty("executionName").GetString()));
+        Assert.That(error.GetProperty("cause").GetString(), Does.Contain("missing columns: age"));
+
+        Assert.That(await h.Services.GetBytesAsync(h.Services.Landing.Name, key), Is.EqualTo(await File.ReadAllBytesAsync(source)), "the landing object is left in place");
+        Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"), Is.Zero, "nothing reached MySQL");
+    }
+
+    [TestCase("before", Description = "the invoke fails before the function runs")]
+    [TestCase("after", Description = "the function commits, then its response is lost: the retry must find the ledger")]
+    public async Task TransientErrorOnLoad_IsRetried_WithoutDuplicateRows(string when)
+    {
+        await using var h = await StateMachineHarness.StartAsync("sfn-retry");
+        var info = await h.UploadAsync("titanic/titanic.csv", Path.Combine(RepoPaths.Samples, "titanic.csv"));
+
+        var run = await h.RunAsync(h.ObjectCreated("titanic/titanic.csv", info), "--transient-once", "Load:" + when);
+
+        Assert.That(run.Status, Is.EqualTo("SUCCEEDED"), run.ToString());
+        Assert.That(run.RetriedStates, Is.EqualTo(new[] { "Load" }));
+        Assert.That(run.Invocations("Load"), Is.EqualTo(2));
+        Assert.That(run.States, Does.Not.Contain("Quarantine"));
+        var written = run.Output.GetProperty("rowsWritten").GetInt64();
+        Assert.That(written, Is.GreaterThan(0));
+        Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM titanic_survivors"), Is.EqualTo(written), "no duplicate rows");
+        Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM `_etl_ledger`"), Is.EqualTo(1), "one ledger row");
+        Assert.That(h.Services.Db.Count("SELECT rows_loaded FROM `_etl_ledger`"), Is.EqualTo(written));
+        Assert.That(run.Output.GetProperty("rowsLoaded").GetInt64(), Is.EqualTo(written));
+        Assert.That(run.Output.GetProperty("alreadyLoaded").GetBoolean(), Is.EqualTo(when == "after"), "the retry after a committed load finds the ledger row");
+    }
+
+    [Test]
+    public async Task HeaderOnlyFile_GoesStraightToFinalize()
+    {
+        await using var h = await StateMachineHarness.StartAsync("sfn-empty");
+        var info = await h.UploadAsync("titanic/empty.csv", WriteFile("empty.csv", TitanicHeader + "\n"));
+
+        var run = await h.RunAsync(h.ObjectCreated("titanic/empty.csv", info));
+
+        Assert.That(run.Status, Is.EqualTo("SUCCEEDED"), run.ToString());
+        Assert.That(run.States, Is.EqualTo(new[] { "Preprocess", "AnythingToLoad", "NothingToLoad", "Finalize", "Done" }));
+        Assert.That(run.Invocations("Load") + run.Invocations("Archive"), Is.Zero);
+        Assert.That(run.Output.GetProperty("rowsWritten").GetInt64(), Is.Zero);
+        var manifestRef = run.Output.GetProperty("manifest");
+        var manifest = JsonDocument.Parse(await h.GetTextAsync(manifestRef.GetProperty("bucket").GetString()!, manifestRef.GetProperty("key").GetString()!)).RootElement.GetProperty("run");
+        Assert.That(manifest.GetProperty("rowsWritten").GetInt64(), Is.Zero);
+        var archived = new List<string>();
+        await foreach (var o in h.Services.Store.ListAsync(h.Services.Archive.Name, "titanic/")) archived.Add(o.Key);
+        Assert.That(archived, Is.Empty, "no Parquet for an empty file");
+        Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"), Is.Zero, "Load never ran");
+    }
+}
