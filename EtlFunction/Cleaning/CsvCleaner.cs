@@ -92,7 +92,7 @@ public sealed class CsvCleaner(DatasetContract contract)
         var keys = new KeyTracker();
         var dedupe = contract.Dedupe;
         var hasKey = dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
-        var keyIsLong = new PassState(contract, map, fieldCount).KeyIsLong;
+        var keyIsLong = PassState.IsLongKey(contract);
 
         // Records are cleaned on worker threads and consumed here in file order, where the
         // order-dependent work happens: dedupe, writing, counting.

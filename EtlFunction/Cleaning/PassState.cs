@@ -23,9 +23,8 @@ internal sealed class PassState
     /// <summary>A single key column held as a 64-bit value (ints, decimals, dates, timestamps, bools).</summary>
     public bool KeyIsLong { get; }
 
-    public PassState(DatasetContract contract, int[] sourceIndex, int fieldCount)
+    public PassState(DatasetContract contract, int[] sourceIndex)
     {
-        _ = fieldCount;
         Cleaners = contract.Columns.Select((c, i) => new ColumnCleaner(c, sourceIndex[i], contract)).ToArray();
         _cleanedAt = new long[Cleaners.Length];
         _ok = new bool[Cleaners.Length];
@@ -35,8 +34,13 @@ internal sealed class PassState
             return (idx, f.Keep, new CompiledCondition(contract.Columns[idx].Type, f.Condition));
         }).ToArray();
         _keyColumns = contract.Dedupe == DedupePolicy.None ? [] : contract.PrimaryKey.Select(contract.IndexOf).ToArray();
-        KeyIsLong = _keyColumns.Length == 1 && contract.Columns[_keyColumns[0]].Type.Kind is not (TypeKind.String or TypeKind.Double);
+        KeyIsLong = IsLongKey(contract);
     }
+
+    /// <summary>True when the dedupe key is one column held as a 64-bit value (ints, decimals, dates, timestamps, bools).</summary>
+    public static bool IsLongKey(DatasetContract contract) =>
+        contract.Dedupe != DedupePolicy.None && contract.PrimaryKey.Count == 1
+        && contract.Columns[contract.IndexOf(contract.PrimaryKey[0])].Type.Kind is not (TypeKind.String or TypeKind.Double);
 
     /// <summary>Cleans column <paramref name="c"/> of the current row once; later calls return the cached outcome.</summary>
     public bool CleanColumn(int c, RawRecord row)

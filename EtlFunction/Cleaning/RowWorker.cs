@@ -11,7 +11,7 @@ namespace EtlFunction.Cleaning;
 /// </summary>
 internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int fieldCount, InputDecoder input) : IDisposable
 {
-    private readonly PassState _state = new(contract, sourceIndex, fieldCount);
+    private readonly PassState _state = new(contract, sourceIndex);
     private readonly CanonicalCsvWriter _writer = new(Stream.Null, int.MaxValue / 2);
     private readonly List<(string Column, string Reason)> _errors = [];
 

@@ -36,7 +36,15 @@ public static class LocalPipeline
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var error = e is EtlException ee ? ee.Type.ToString() : e is AggregateException { InnerException: EtlException ie } ? ie.Type.ToString() : ErrorType.InternalError.ToString();
-            await QuarantineStep.RunAsync(ctx, input.Bucket, input.Key, etag, new FailureInfo(error, e.Message, failedState, "local"), ct).ConfigureAwait(false);
+            try
+            {
+                await QuarantineStep.RunAsync(ctx, input.Bucket, input.Key, etag, new FailureInfo(error, e.Message, failedState, "local"), ct).ConfigureAwait(false);
+            }
+            catch (Exception q) when (q is not OperationCanceledException)
+            {
+                // The run's own error is what the user needs; a failed quarantine is only logged.
+                ctx.Log($"quarantine failed too: {q.Message}");
+            }
             throw;
         }
     }
