@@ -23,7 +23,8 @@ public sealed class InputDecoder : IDisposable
     public long InvalidSequences => _fallback.Count;
     public bool Gzip { get; }
 
-    public InputDecoder(Stream source, string encoding = "utf-8")
+    /// <summary>Wraps <paramref name="source"/>. <paramref name="sniffBinary"/> is false for a piece of a split file other than the first: the whole-file check looks at the file's first 64 KiB only.</summary>
+    public InputDecoder(Stream source, string encoding = "utf-8", bool sniffBinary = true)
     {
         _counting = new CountingStream(source);
         var buffered = new BufferedStream(_counting, 1 << 16);
@@ -38,7 +39,7 @@ public sealed class InputDecoder : IDisposable
         var peek = new byte[64 << 10];
         var m = ReadAtLeast(data, peek);
         var nul = Array.IndexOf(peek, (byte)0, 0, m);
-        if (nul >= 0)
+        if (nul >= 0 && sniffBinary)
         {
             throw new EtlException(ErrorType.InvalidInput, $"the file is not text (a NUL byte at offset {nul:N0}); expected CSV");
         }
