@@ -11,15 +11,16 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class InvokeCommand
 {
-    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE]  (JSON on stdin)";
+    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE] [--parallel N]  (JSON on stdin)";
     public static readonly string[] Steps = ["preprocess", "load", "archive", "finalize", "quarantine"];
 
     public static async Task<int> RunAsync(Args args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (args.Positionals.Count != 1 || !Steps.Contains(args.Positionals[0])) throw new UsageException("usage: EtlFunction " + Usage);
         var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
+        var parallel = RunCommand.ParallelOption(args);
         args.EnsureAllUsed();
-        var ctx = settings.CreateContext(stderr.WriteLine);
+        var ctx = settings.CreateContext(stderr.WriteLine, parallel: parallel);
         var input = await stdin.ReadToEndAsync(ct).ConfigureAwait(false);
         var result = await InvokeAsync(ctx, args.Positionals[0], input, ct).ConfigureAwait(false);
         await stdout.WriteLineAsync(result).ConfigureAwait(false);
