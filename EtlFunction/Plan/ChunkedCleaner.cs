@@ -44,6 +44,7 @@ public sealed class ChunkedCleaner(DatasetContract contract, int parallelism)
         try
         {
             var header = ReadHeader(path, plan.HeaderLength);
+            InputDecoder.EnsureText(ReadHead(path));
             var hasKey = contract.Dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
             var withRecord = contract.Dedupe == DedupePolicy.Reject;
             var parts = plan.Ranges.Select((r, i) => new PartFiles(dir, i)).ToArray();
@@ -59,7 +60,7 @@ public sealed class ChunkedCleaner(DatasetContract contract, int parallelism)
                     using var keys = hasKey ? new KeyLog(part.Keys, withRecord) : null;
                     var cleaner = new CsvCleaner(contract)
                     {
-                        Part = new PartOptions(range.FirstLine - (plan.HeaderLines + 1), 1, i == 0, keys),
+                        Part = new PartOptions(range.FirstLine - (plan.HeaderLines + 1), 1, false, keys),
                     };
                     using var src = new PieceStream(path, header, range.Start, range.End);
                     using var p = File.Create(part.Processed);
@@ -81,6 +82,15 @@ public sealed class ChunkedCleaner(DatasetContract contract, int parallelism)
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The file's first bytes, as the single pass sniffs them for binary content.</summary>
+    private static byte[] ReadHead(string path)
+    {
+        using var f = File.OpenRead(path);
+        var head = new byte[(int)Math.Min(InputDecoder.SniffBytes, f.Length)];
+        f.ReadExactly(head);
+        return head;
     }
 
     private static byte[] ReadHeader(string path, long length)

@@ -113,6 +113,18 @@ public class ChunkedCleanerTests
     }
 
     [Test]
+    public void Chunked_NulInFirst64KiB_FailsAsTheSinglePathDoes()
+    {
+        // The NUL lies in the second piece but within the file's first 64 KiB, where the single pass sniffs.
+        var path = PlanFiles.Write(_dir, "people.csv", "id,name,score\n1,a,1\n2,b\0,2\n3,c,3\n");
+        var contract = PeopleWith("keep_last");
+        var single = Assert.Throws<EtlFunction.Errors.EtlException>(() => Single(contract, path));
+        var chunked = Assert.Throws<EtlFunction.Errors.EtlException>(() => Chunked(contract, path, 1));
+        Assert.That(chunked!.Type, Is.EqualTo(single!.Type));
+        Assert.That(chunked.Message, Is.EqualTo(single.Message));
+    }
+
+    [Test]
     public void Run_GzipOrSmallFile_UsesSinglePath()
     {
         var path = PlanFiles.Write(_dir, "people.csv", "id,name,score\n1,a,1\n1,b,2\n");
