@@ -2,6 +2,7 @@ using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.Format;
+using EtlFunction.Plan;
 using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;
@@ -17,6 +18,12 @@ public sealed class CsvCleaner(DatasetContract contract)
     internal const string RowColumn = "(row)";
     internal const string DuplicateColumn = "(duplicate key)";
 
+    /// <summary>Set when this cleaner runs one piece of a split file (see <see cref="PartOptions"/>).</summary>
+    internal PartOptions? Part { get; init; }
+
+    internal string DuplicateReason(long firstLine) =>
+        $"duplicate primary key ({string.Join(", ", contract.PrimaryKey)}) first seen on line {firstLine}";
+
     /// <summary>
     /// Cleans <paramref name="source"/> into <paramref name="processed"/> (canonical CSV) and
     /// <paramref name="rejects"/>. Neither output stream is disposed. With dedupe <c>keep_last</c>
@@ -25,7 +32,7 @@ public sealed class CsvCleaner(DatasetContract contract)
     /// </summary>
     public CleanResult Run(Stream source, Stream processed, Stream rejects, Action<CleanProgress>? progress = null, CancellationToken ct = default)
     {
-        var keepLast = contract.Dedupe == DedupePolicy.KeepLast && contract.PrimaryKey.Count > 0;
+        var keepLast = contract.Dedupe == DedupePolicy.KeepLast && contract.PrimaryKey.Count > 0 && Part is null;
         if (!keepLast) return RunPass(source, processed, rejects, progress, null, ct);
 
         var spoolPath = Path.Combine(Path.GetTempPath(), $"etl-spool-{Guid.NewGuid():N}.csv");
@@ -59,7 +66,7 @@ public sealed class CsvCleaner(DatasetContract contract)
 
     private CleanResult RunPass(Stream source, Stream output, Stream rejectStream, Action<CleanProgress>? progress, OrdinalSet? superseded, CancellationToken ct)
     {
-        using var input = new InputDecoder(source, contract.Encoding);
+        using var input = new InputDecoder(source, contract.Encoding, sniffBinary: Part?.SniffBinary ?? true);
         using var reader = Sep.Reader(o => o with
         {
             Sep = new Sep(contract.Delimiter),
@@ -93,6 +100,8 @@ public sealed class CsvCleaner(DatasetContract contract)
         var dedupe = contract.Dedupe;
         var hasKey = dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
         var keyIsLong = PassState.IsLongKey(contract);
+        var lineOffset = Part?.LineOffset ?? 0;
+        var keyLog = Part?.Keys;
 
         // Records are cleaned on worker threads and consumed here in file order, where the
         // order-dependent work happens: dedupe, writing, counting.
@@ -104,6 +113,7 @@ public sealed class CsvCleaner(DatasetContract contract)
                 return;
             }
             read++;
+            o.Line += lineOffset;
             switch (o.Fate)
             {
                 case RowFate.Filtered:
@@ -116,7 +126,12 @@ public sealed class CsvCleaner(DatasetContract contract)
                     foreach (var c in o.Columns) Increment(rejectsByColumn, c);
                     return;
             }
-            if (hasKey)
+            if (hasKey && keyLog is not null)
+            {
+                // A piece of a split file: the merge decides duplicates across all pieces.
+                keyLog.Add(o, keyIsLong);
+            }
+            else if (hasKey)
             {
                 var ordinal = checked((int)writer.Rows);
                 var value = dedupe == DedupePolicy.Reject ? (int)Math.Min(o.Line, int.MaxValue) : ordinal;
@@ -136,7 +151,7 @@ public sealed class CsvCleaner(DatasetContract contract)
                             return;
                         case DedupePolicy.Reject:
                             rejected++;
-                            rejectsOut.Write(o.Line, DuplicateColumn, $"duplicate primary key ({string.Join(", ", contract.PrimaryKey)}) first seen on line {previous}", o.Record);
+                            rejectsOut.Write(o.Line, DuplicateColumn, DuplicateReason(previous), o.Record);
                             Increment(rejectsByColumn, DuplicateColumn);
                             return;
                     }
@@ -145,7 +160,7 @@ public sealed class CsvCleaner(DatasetContract contract)
             writer.WriteRawRows(o.Bytes.AsSpan(0, o.Length), 1);
         }
 
-        RecordPipeline.Run(reader, Math.Min(Environment.ProcessorCount, 8), () => new RowWorker(contract, map, fieldCount, input), Consume,
+        RecordPipeline.Run(reader, Part?.Workers ?? Math.Min(Environment.ProcessorCount, 8), () => new RowWorker(contract, map, fieldCount, input), Consume,
             () => progress?.Invoke(new CleanProgress(read, input.BytesRead)), ct);
         writer.Flush();
         rejectsOut.Flush();

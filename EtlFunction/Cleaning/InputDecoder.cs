@@ -23,7 +23,8 @@ public sealed class InputDecoder : IDisposable
     public long InvalidSequences => _fallback.Count;
     public bool Gzip { get; }
 
-    public InputDecoder(Stream source, string encoding = "utf-8")
+    /// <summary>Wraps <paramref name="source"/>. <paramref name="sniffBinary"/> is false for a piece of a split file: the whole-file check looks at the file's first 64 KiB only, and the split run checks those before cutting.</summary>
+    public InputDecoder(Stream source, string encoding = "utf-8", bool sniffBinary = true)
     {
         _counting = new CountingStream(source);
         var buffered = new BufferedStream(_counting, 1 << 16);
@@ -35,13 +36,9 @@ public sealed class InputDecoder : IDisposable
             Gzip = true;
             data = new GZipStream(data, CompressionMode.Decompress);
         }
-        var peek = new byte[64 << 10];
+        var peek = new byte[SniffBytes];
         var m = ReadAtLeast(data, peek);
-        var nul = Array.IndexOf(peek, (byte)0, 0, m);
-        if (nul >= 0)
-        {
-            throw new EtlException(ErrorType.InvalidInput, $"the file is not text (a NUL byte at offset {nul:N0}); expected CSV");
-        }
+        if (sniffBinary) EnsureText(peek.AsSpan(0, m));
         var bom = encoding != "latin1" && m >= 3 && peek[0] == 0xEF && peek[1] == 0xBB && peek[2] == 0xBF ? 3 : 0;
         data = new PrefixStream(peek.AsMemory(bom, m - bom), data);
         var enc = encoding == "latin1"
@@ -49,6 +46,19 @@ public sealed class InputDecoder : IDisposable
             : Encoding.GetEncoding("utf-8", EncoderFallback.ExceptionFallback, _fallback);
         // BOM handled above: StreamReader's own detection would swap in an encoding without our fallback.
         Reader = new StreamReader(data, enc, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+    }
+
+    /// <summary>How many leading bytes <see cref="EnsureText"/> looks at.</summary>
+    internal const int SniffBytes = 64 << 10;
+
+    /// <summary>Refuses a binary file: a NUL byte in its first <see cref="SniffBytes"/> bytes.</summary>
+    internal static void EnsureText(ReadOnlySpan<byte> head)
+    {
+        var nul = head.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            throw new EtlException(ErrorType.InvalidInput, $"the file is not text (a NUL byte at offset {nul:N0}); expected CSV");
+        }
     }
 
     private static int ReadAtLeast(Stream s, byte[] buffer)

@@ -28,6 +28,9 @@ public sealed class RejectWriter : IDisposable
         _writer.EndRow();
     }
 
+    /// <summary>Appends a record already in rejects format (from a piece of a split file), ending with its newline.</summary>
+    internal void WriteRaw(ReadOnlySpan<byte> record) => _writer.WriteRawRows(record, 1);
+
     public void Flush() => _writer.Flush();
 
     public void Dispose() => _writer.Dispose();

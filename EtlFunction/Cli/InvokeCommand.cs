@@ -11,15 +11,18 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class InvokeCommand
 {
-    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE]  (JSON on stdin)";
+    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine|plan [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE] [--parallel N]  (JSON on stdin)";
     public static readonly string[] Steps = ["preprocess", "load", "archive", "finalize", "quarantine"];
+    /// <summary>Steps the CLI runs that are not (yet) Lambda handlers: <c>plan</c> waits for the Distributed Map.</summary>
+    public static readonly string[] CliOnlySteps = ["plan"];
 
     public static async Task<int> RunAsync(Args args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Positionals.Count != 1 || !Steps.Contains(args.Positionals[0])) throw new UsageException("usage: EtlFunction " + Usage);
+        if (args.Positionals.Count != 1 || !(Steps.Contains(args.Positionals[0]) || CliOnlySteps.Contains(args.Positionals[0]))) throw new UsageException("usage: EtlFunction " + Usage);
         var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
+        var parallel = RunCommand.ParallelOption(args);
         args.EnsureAllUsed();
-        var ctx = settings.CreateContext(stderr.WriteLine);
+        var ctx = settings.CreateContext(stderr.WriteLine, parallel: parallel);
         var input = await stdin.ReadToEndAsync(ct).ConfigureAwait(false);
         var result = await InvokeAsync(ctx, args.Positionals[0], input, ct).ConfigureAwait(false);
         await stdout.WriteLineAsync(result).ConfigureAwait(false);
@@ -35,6 +38,7 @@ public static class InvokeCommand
             "load" => await LoadStep.RunAsync(ctx, StepEvents.ParseState(input), ct).ConfigureAwait(false),
             "archive" => await ArchiveStep.RunAsync(ctx, StepEvents.ParseState(input), ct).ConfigureAwait(false),
             "finalize" => await FinalizeStep.RunAsync(ctx, StepEvents.ParseState(input), ct).ConfigureAwait(false),
+            "plan" => await PlanStep.RunAsync(ctx, PlanInput.Parse(input), ct).ConfigureAwait(false),
             "quarantine" => await Quarantine(ctx, input, ct).ConfigureAwait(false),
             _ => throw new UsageException($"unknown step '{step}'"),
         };

@@ -13,7 +13,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class RunCommand
 {
-    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--json] [--quiet]";
+    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--json] [--quiet]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -21,6 +21,7 @@ public static class RunCommand
         var display = new Display(stderr, args.Flag("quiet"));
         var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var datasetOption = args.Option("dataset");
+        var parallel = ParallelOption(args);
         args.EnsureAllUsed();
         if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
         var file = args.Positionals[0];
@@ -28,7 +29,7 @@ public static class RunCommand
 
         var dataset = datasetOption ?? RunIds.DatasetOf(RunIds.StemOf(file));
         var total = new FileInfo(file).Length;
-        var ctx = settings.CreateContext(display.Log, p => display.Progress(p, total));
+        var ctx = settings.CreateContext(display.Log, p => display.Progress(p, total), parallel);
         var sw = Stopwatch.StartNew();
         var key = $"{dataset}/{Path.GetFileName(file)}";
         if (ctx.Store is FolderObjectStore folder)
@@ -101,6 +102,13 @@ public static class RunCommand
         }
         await store.PutFileAsync(bucket, key, file, ct).ConfigureAwait(false);
         File.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+    }
+
+    /// <summary><c>--parallel N</c>: cores for preprocess (1, the default, is the single streaming pass).</summary>
+    internal static int ParallelOption(Args args)
+    {
+        var n = args.Long("parallel", 1);
+        return n is >= 1 and <= 256 ? (int)n : throw new UsageException($"--parallel needs a number from 1 to 256, got {n}");
     }
 
     internal static string Relative(string path)

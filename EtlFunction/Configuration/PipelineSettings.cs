@@ -104,8 +104,9 @@ public sealed class PipelineSettings
             Env(env, "ETL_MYSQL"), endpoint, null, Env(env, "ETL_CONTRACTS"));
     }
 
-    public StepContext CreateContext(Action<string> log, Action<CleanProgress>? progress = null) => new()
+    public StepContext CreateContext(Action<string> log, Action<CleanProgress>? progress = null, int parallel = 1) => new()
     {
+        Parallel = parallel,
         Store = Store,
         Buckets = Buckets,
         Contracts = ContractsDir is null

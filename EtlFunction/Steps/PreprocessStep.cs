@@ -5,6 +5,7 @@ using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Contracts.Inference;
 using EtlFunction.Errors;
+using EtlFunction.Plan;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;
@@ -46,12 +47,20 @@ public static class PreprocessStep
         var rejectsKey = Buckets.RejectsKey(dataset, runId);
         CleanResult result;
         ObjectInfo processedInfo, rejectsInfo;
-        await using (var src = await store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false))
+        var split = SplitPlan(ctx, info, contract);
         await using (var processed = await store.OpenWriteAsync(ctx.Buckets.Processed, processedKey, ct).ConfigureAwait(false))
         await using (var rejects = await store.OpenWriteAsync(ctx.Buckets.Processed, rejectsKey, ct).ConfigureAwait(false))
         {
-            var cleaner = new CsvCleaner(contract);
-            result = await Task.Run(() => cleaner.Run(src, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
+            if (split is { } s)
+            {
+                result = await Task.Run(() => s.Cleaner.Run(s.Path, s.Plan, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var src = await store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false);
+                var cleaner = new CsvCleaner(contract);
+                result = await Task.Run(() => cleaner.Run(src, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
+            }
             if (!result.Balanced) throw new EtlException(ErrorType.InternalError, $"row accounting does not balance: {CsvCleaner.Describe(result)}");
             processedInfo = await processed.CommitAsync(ct).ConfigureAwait(false);
             rejectsInfo = await rejects.CommitAsync(ct).ConfigureAwait(false);
@@ -82,6 +91,28 @@ public static class PreprocessStep
             RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
             FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
         }.WithTiming("preprocess", sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// With <see cref="StepContext.Parallel"/> above 1 and a plain file in a folder store, the split
+    /// plan for the chunked cleaner; null for the single streaming pass (one core, gzip, a file too
+    /// small to split, or a source that is not a local file).
+    /// </summary>
+    private static (ChunkedCleaner Cleaner, string Path, RecordPlan Plan)? SplitPlan(StepContext ctx, ObjectInfo info, DatasetContract contract)
+    {
+        if (ctx.Parallel <= 1) return null;
+        if (ctx.Store is not FolderObjectStore folder)
+        {
+            ctx.Log("--parallel applies to a local store only: cleaning in one pass");
+            return null;
+        }
+        var path = folder.PathOf(info.Bucket, info.Key);
+        var cleaner = new ChunkedCleaner(contract, ctx.Parallel);
+        var sw = Stopwatch.StartNew();
+        var plan = cleaner.Plan(path);
+        if (!plan.IsSplit) return null;
+        ctx.Log($"split into {plan.Ranges.Count} pieces at record boundaries in {sw.Elapsed.TotalSeconds:F2} s; cleaning on {ctx.Parallel} cores");
+        return (cleaner, path, plan);
     }
 
     /// <summary>

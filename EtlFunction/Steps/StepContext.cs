@@ -20,6 +20,12 @@ public sealed class StepContext
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public Action<string> Log { get; init; } = _ => { };
     public Action<CleanProgress>? Progress { get; init; }
+    /// <summary>
+    /// Cores for preprocess (CLI <c>--parallel N</c>): above 1, a plain local source is split at record
+    /// boundaries and its pieces cleaned in parallel (<see cref="Plan.ChunkedCleaner"/>), with the
+    /// same outputs as one pass.
+    /// </summary>
+    public int Parallel { get; init; } = 1;
 }
 
 /// <summary>Finds the contract of a dataset; null when there is none (the run then infers one).</summary>

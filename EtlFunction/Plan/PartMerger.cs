@@ -1,0 +1,174 @@
+using System.Buffers.Text;
+using EtlFunction.Cleaning;
+using EtlFunction.Contracts;
+
+namespace EtlFunction.Plan;
+
+/// <summary>
+/// Joins the parts of a split run, in piece order, into the one processed CSV and the one rejects
+/// CSV, and applies dedupe exactly as the whole-file pass does. Pieces do not deduplicate; they log
+/// the key and source line of every row they wrote. The merge replays those logs in file order
+/// through one <see cref="KeyTracker"/> keyed by the row's global ordinal, which is the order the
+/// whole-file pass sees rows in: <c>keep_last</c> drops the earlier ordinal of each repeated key,
+/// <c>keep_first</c> the later, <c>reject</c> the later with a reject naming the first line. Then
+/// one copy pass skips the dropped ordinals, and the rejects are merged by source line. Memory is
+/// the key table and a bit per row, as in the whole-file pass; the rows stay on disk.
+/// </summary>
+internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
+{
+    public CleanResult Merge(IReadOnlyList<PartFiles> parts, IReadOnlyList<CleanResult> results, Stream processed, Stream rejects, CancellationToken ct)
+    {
+        var hasKey = contract.Dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
+        var drop = new OrdinalSet();
+        var keys = new KeyTracker();
+        long deduped = 0, dupRejected = 0;
+        if (hasKey) (deduped, dupRejected) = DecideDuplicates(parts, results, keys, drop, ct);
+
+        var bytes = CopyProcessed(parts, drop, processed, ct);
+        MergeRejects(parts, rejects, ct);
+
+        var rejectsByColumn = Sum(results.Select(r => r.RejectsByColumn));
+        if (dupRejected > 0) rejectsByColumn[CsvCleaner.DuplicateColumn] = rejectsByColumn.GetValueOrDefault(CsvCleaner.DuplicateColumn) + dupRejected;
+        return new CleanResult
+        {
+            RowsRead = results.Sum(r => r.RowsRead),
+            RowsWritten = results.Sum(r => r.RowsWritten) - drop.Count,
+            RowsFiltered = results.Sum(r => r.RowsFiltered),
+            RowsRejected = results.Sum(r => r.RowsRejected) + dupRejected,
+            RowsDeduplicated = deduped,
+            BlankLines = results.Sum(r => r.BlankLines),
+            BytesRead = results.Sum(r => r.BytesRead),
+            ProcessedBytes = bytes,
+            InvalidUtf8Sequences = results.Sum(r => r.InvalidUtf8Sequences),
+            RejectsByColumn = rejectsByColumn,
+            FilteredByColumn = Sum(results.Select(r => r.FilteredByColumn)),
+            DistinctKeys = keys.Count,
+        };
+    }
+
+    /// <summary>Replays the key logs in file order; fills <paramref name="drop"/> with the ordinals not to copy and writes the duplicate rejects beside each part.</summary>
+    private (long Deduped, long Rejected) DecideDuplicates(IReadOnlyList<PartFiles> parts, IReadOnlyList<CleanResult> results, KeyTracker keys, OrdinalSet drop, CancellationToken ct)
+    {
+        var policy = contract.Dedupe;
+        var keyIsLong = KeyIsLong();
+        var withRecord = policy == DedupePolicy.Reject;
+        long deduped = 0, rejected = 0, ordinal = 0;
+        for (var p = 0; p < parts.Count; p++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var dups = withRecord ? new BinaryWriter(File.Create(parts[p].Keys + ".dups")) : null;
+            long seen = 0;
+            foreach (var e in KeyLog.Read(parts[p].Keys, keyIsLong, withRecord))
+            {
+                var g = checked((int)ordinal++);
+                seen++;
+                var value = withRecord ? (int)Math.Min(e.Line, int.MaxValue) : g;
+                var fresh = keyIsLong
+                    ? keys.TryAdd(e.LongKey, value, policy == DedupePolicy.KeepLast, out var previous)
+                    : keys.TryAdd(e.StringKey!, value, policy == DedupePolicy.KeepLast, out previous);
+                if (fresh) continue;
+                switch (policy)
+                {
+                    case DedupePolicy.KeepLast:
+                        drop.Add(previous);
+                        deduped++;
+                        break;
+                    case DedupePolicy.KeepFirst:
+                        drop.Add(g);
+                        deduped++;
+                        break;
+                    case DedupePolicy.Reject:
+                        drop.Add(g);
+                        rejected++;
+                        dups!.Write(e.Line);
+                        dups.Write(reasons.DuplicateReason(previous));
+                        dups.Write(e.Record ?? "");
+                        break;
+                }
+            }
+            if (seen != results[p].RowsWritten) throw new InvalidOperationException($"part {p}: {seen} keys logged for {results[p].RowsWritten} rows written");
+        }
+        return (deduped, rejected);
+    }
+
+    private bool KeyIsLong() =>
+        contract.PrimaryKey.Count == 1 && contract.Columns.First(c => c.Name == contract.PrimaryKey[0]).Type.Kind is not (TypeKind.String or TypeKind.Double);
+
+    /// <summary>Concatenates the parts' rows (one header) without the dropped ordinals; returns the bytes written.</summary>
+    private static long CopyProcessed(IReadOnlyList<PartFiles> parts, OrdinalSet drop, Stream output, CancellationToken ct)
+    {
+        var buffered = new BufferedStream(output, 1 << 20);
+        long bytes = 0, ordinal = 0;
+        for (var p = 0; p < parts.Count; p++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var f = new FileStream(parts[p].Processed, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var scanner = new CanonicalRecordScanner(f);
+            if (scanner.TryNext(out var header) && p == 0)
+            {
+                buffered.Write(header);
+                bytes += header.Length;
+            }
+            while (scanner.TryNext(out var record))
+            {
+                if (drop.Contains(ordinal++)) continue;
+                buffered.Write(record);
+                bytes += record.Length;
+            }
+        }
+        buffered.Flush();
+        return bytes;
+    }
+
+    /// <summary>Concatenates the parts' rejects (one header), with each part's duplicate rejects merged in by source line.</summary>
+    private static void MergeRejects(IReadOnlyList<PartFiles> parts, Stream output, CancellationToken ct)
+    {
+        using var writer = new RejectWriter(output);
+        foreach (var part in parts)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var f = new FileStream(part.Rejects, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var scanner = new CanonicalRecordScanner(f);
+            scanner.TryNext(out _);
+            var dupPath = part.Keys + ".dups";
+            using var dups = File.Exists(dupPath) ? new BinaryReader(File.OpenRead(dupPath)) : null;
+            var next = ReadDup(dups);
+            while (scanner.TryNext(out var record))
+            {
+                var line = LineOf(record);
+                while (next is { } d && d.Line < line)
+                {
+                    writer.Write(d.Line, CsvCleaner.DuplicateColumn, d.Reason, d.Record);
+                    next = ReadDup(dups);
+                }
+                writer.WriteRaw(record);
+            }
+            while (next is { } d)
+            {
+                writer.Write(d.Line, CsvCleaner.DuplicateColumn, d.Reason, d.Record);
+                next = ReadDup(dups);
+            }
+        }
+        writer.Flush();
+    }
+
+    private static (long Line, string Reason, string Record)? ReadDup(BinaryReader? r)
+    {
+        if (r is null || r.BaseStream.Position >= r.BaseStream.Length) return null;
+        return (r.ReadInt64(), r.ReadString(), r.ReadString());
+    }
+
+    /// <summary>The source line: a rejects record starts with it, unquoted.</summary>
+    private static long LineOf(ReadOnlySpan<byte> record) =>
+        Utf8Parser.TryParse(record, out long line, out _) ? line : throw new InvalidDataException("a part's rejects record does not start with a line number");
+
+    private static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> counts)
+    {
+        var total = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var d in counts)
+        {
+            foreach (var (k, v) in d) total[k] = total.GetValueOrDefault(k) + v;
+        }
+        return total;
+    }
+}
