@@ -45,17 +45,19 @@ source .test-services/env
 
 tmp=$(mktemp -d /tmp/etl-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-samples="$tmp/samples.tsv"   # line, seconds, rows, bytes, peak RSS (bytes): one line per process
+samples="$tmp/samples.tsv"   # line, wall s, rows, bytes, peak RSS bytes, in-step s: one line per process
 : >"$samples"
 
-# measure LINE ROWS BYTES OUT -- CMD...: runs CMD (stdout to OUT), appends its wall time and peak RSS.
+# measure LINE ROWS BYTES OUT INSTEP -- CMD...: runs CMD (stdout to OUT) and appends its wall time, peak RSS
+# and, when INSTEP is a JS expression over the JSON output `d`, the time the process itself reports.
 measure() {
-  local line=$1 n=$2 bytes=$3 out=$4; shift 5
-  local t0 t1
+  local line=$1 n=$2 bytes=$3 out=$4 instep=$5; shift 6
+  local t0 t1 own=""
   t0=$(date +%s%N)
   /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$out" 2>"$tmp/stderr" || { log "$line failed"; cat "$out" "$tmp/stderr" >&2; exit 1; }
   t1=$(date +%s%N)
-  printf '%s\t%s\t%s\t%s\t%s\n' "$line" "$(( (t1 - t0) / 1000 ))e-6" "$n" "$bytes" "$(( $(tail -n 1 "$tmp/rss") * 1024 ))" >>"$samples"
+  [[ -n $instep ]] && own=$(json "$instep" "$out")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$line" "$(( (t1 - t0) / 1000 ))e-6" "$n" "$bytes" "$(( $(tail -n 1 "$tmp/rss") * 1024 ))" "$own" >>"$samples"
 }
 json() { node -e "const d=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log($1)" <"$2"; }
 
@@ -65,7 +67,7 @@ log "our steps, local store + SQLite ($runs runs)"
 node -e "
 for (const s of JSON.parse(require('fs').readFileSync('$tmp/bench.json', 'utf8')))
   console.log([s.step === 'run (whole)' ? 'run (whole), local + SQLite' : s.step + ', local' + (s.step === 'load' ? ' SQLite' : ''),
-    s.seconds, s.step === 'finalize' ? 0 : s.rows, s.bytes, s.peakRss].join('\t'));" >>"$samples"
+    s.seconds, s.step === 'finalize' ? 0 : s.rows, s.bytes, s.peakRss, s.stepSeconds].join('\t'));" >>"$samples"
 
 # ---- one untimed local run: the processed CSV the Parquet and LOAD DATA peers read
 "$app" run "$file" --dataset orders --store "$tmp/ref" --db "$tmp/ref/etl.db" --contracts contracts --json --quiet >"$tmp/ref.json"
@@ -94,24 +96,24 @@ for run in $(seq 1 "$runs"); do
   conn() { echo "${ETL_TEST_MYSQL/Database=etl_test/Database=etl_bench_$1_$run}"; }
 
   # Whole pipeline: upload to landing (inside the timing, as `run` does it), preprocess, load ∥ archive, finalize.
-  measure "run (whole) --s3 --mysql" "$rows" "$size" "$tmp/run.json" -- "$app" run "$file" --dataset orders --contracts contracts \
+  measure "run (whole) --s3 --mysql" "$rows" "$size" "$tmp/run.json" d.timings.total -- "$app" run "$file" --dataset orders --contracts contracts \
     --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p1" --archive-bucket "$b-a1" --mysql "$(conn run)" --json --quiet
   [[ $(json d.rowsLoaded "$tmp/run.json") == "$written" ]] || { log "run --s3 --mysql loaded $(json d.rowsLoaded "$tmp/run.json") rows"; exit 1; }
 
   # Each step alone, as the state machine runs them, on the object the run above landed.
   s3=(--contracts contracts --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p2" --archive-bucket "$b-a2" --mysql "$(conn steps)")
   echo "{\"bucket\":\"$b-landing\",\"key\":\"orders/$(basename "$file")\",\"dataset\":\"orders\"}" >"$tmp/event.json"
-  measure "preprocess, S3" "$rows" "$size" "$tmp/pre.json" -- "$app" invoke preprocess "${s3[@]}" <"$tmp/event.json"
-  measure "load, S3 → MySQL" "$written" "$psize" "$tmp/load.json" -- "$app" invoke load "${s3[@]}" <"$tmp/pre.json"
-  measure "archive, S3" "$written" "$psize" "$tmp/archive.json" -- "$app" invoke archive "${s3[@]}" <"$tmp/pre.json"
+  measure "preprocess, S3" "$rows" "$size" "$tmp/pre.json" d.timings.preprocess -- "$app" invoke preprocess "${s3[@]}" <"$tmp/event.json"
+  measure "load, S3 → MySQL" "$written" "$psize" "$tmp/load.json" d.timings.load -- "$app" invoke load "${s3[@]}" <"$tmp/pre.json"
+  measure "archive, S3" "$written" "$psize" "$tmp/archive.json" d.timings.archive -- "$app" invoke archive "${s3[@]}" <"$tmp/pre.json"
   echo "[$(cat "$tmp/load.json"),$(cat "$tmp/archive.json")]" >"$tmp/both.json"
-  measure "finalize, S3 + MySQL" 0 0 "$tmp/fin.json" -- "$app" invoke finalize "${s3[@]}" <"$tmp/both.json"
+  measure "finalize, S3 + MySQL" 0 0 "$tmp/fin.json" d.timings.finalize -- "$app" invoke finalize "${s3[@]}" <"$tmp/both.json"
 
   # DuckDB: clean → CSV; clean → CSV + typed Parquet; our processed CSV → typed Parquet.
   peer=(node scripts/bench/duckdb-peer.mjs)
-  measure "DuckDB clean → CSV" "$rows" "$size" "$tmp/duck1.json" -- "${peer[@]}" csv "$file" "$tmp/duck.csv"
-  measure "DuckDB clean → CSV + Parquet" "$rows" "$size" "$tmp/duck2.json" -- "${peer[@]}" csv+parquet "$file" "$tmp/duck.csv" "$tmp/duck.parquet"
-  measure "DuckDB processed CSV → Parquet" "$written" "$psize" "$tmp/duck3.json" -- "${peer[@]}" parquet "$processed" "$tmp/duck.parquet"
+  measure "DuckDB clean → CSV" "$rows" "$size" "$tmp/duck1.json" d.seconds -- "${peer[@]}" csv "$file" "$tmp/duck.csv"
+  measure "DuckDB clean → CSV + Parquet" "$rows" "$size" "$tmp/duck2.json" d.seconds -- "${peer[@]}" csv+parquet "$file" "$tmp/duck.csv" "$tmp/duck.parquet"
+  measure "DuckDB processed CSV → Parquet" "$written" "$psize" "$tmp/duck3.json" d.seconds -- "${peer[@]}" parquet "$processed" "$tmp/duck.parquet"
   for j in duck1 duck2 duck3; do
     n=$(json d.rows "$tmp/$j.json")
     [[ $n == "$expected" ]] || { log "DuckDB ($j) wrote $n rows, expected $expected"; exit 1; }
@@ -122,7 +124,7 @@ for run in $(seq 1 "$runs"); do
   plain="etl_bench_plain_$run"
   root_sql -e "CREATE DATABASE $plain CHARACTER SET utf8mb4"; dbs+=("$plain")
   mariadb-dump --no-defaults -S "$ETL_TEST_MYSQL_ROOT_SOCKET" -uroot --no-data "etl_bench_run_$run" orders | root_sql "$plain"
-  measure "plain LOAD DATA (mariadb client)" "$written" "$psize" "$tmp/plain.out" -- bash scripts/bench/plain-load.sh "$ETL_TEST_MYSQL" "$plain" "$processed"
+  measure "plain LOAD DATA (mariadb client)" "$written" "$psize" "$tmp/plain.out" "" -- bash scripts/bench/plain-load.sh "$ETL_TEST_MYSQL" "$plain" "$processed"
   # The same rows as the loader's, NULLs and bools included.
   check="SELECT COUNT(*), SUM(amount), SUM(quantity), SUM(is_gift), SUM(note IS NULL), SUM(country IS NULL) FROM orders"
   [[ $(root_sql "$plain" -e "$check") == $(root_sql "etl_bench_run_$run" -e "$check") ]] \

@@ -1,30 +1,34 @@
-// The benchmark's tables (scripts/bench.sh): reads the samples TSV (line, seconds, rows, bytes, peak RSS
-// bytes; one line per process) and prints, in markdown, the median of each line and the issue #5 targets.
+// The benchmark's tables (scripts/bench.sh): reads the samples TSV (line, wall seconds, rows, bytes, peak
+// RSS bytes, in-step seconds when the process reports its own time; one line per process) and prints, in
+// markdown, the median of each line and the issue #5 targets.
 //   node report.mjs SAMPLES.tsv RUNS "NOTE"
 import { readFileSync } from 'node:fs';
 
 const [file, runs, note] = process.argv.slice(2);
 const lines = new Map();
 for (const row of readFileSync(file, 'utf8').trim().split('\n')) {
-  const [line, seconds, rows, bytes, rss] = row.split('\t');
+  const [line, seconds, rows, bytes, rss, own] = row.split('\t');
   if (!lines.has(line)) lines.set(line, []);
-  lines.get(line).push({ seconds: Number(seconds), rows: Number(rows), bytes: Number(bytes), rss: Number(rss) });
+  lines.get(line).push({ seconds: Number(seconds), rows: Number(rows), bytes: Number(bytes), rss: Number(rss), own: own ? Number(own) : NaN });
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stat = new Map([...lines].map(([line, xs]) => [line, {
   seconds: median(xs.map((x) => x.seconds)), rows: xs[0].rows, bytes: xs[0].bytes, rss: Math.max(...xs.map((x) => x.rss)),
+  own: median(xs.map((x) => x.own)),
 }]));
 const f = (x, d = 2) => x.toFixed(d);
 const n = (x) => Math.round(x).toLocaleString('en-US');
 
-console.log(`| line | wall, median of ${runs} (s) | rows | rows/s | MB/s | peak RSS (MiB) |`);
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log(`| line | wall, median of ${runs} (s) | in-step (s) | rows | rows/s | MB/s | peak RSS (MiB) |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const [line, s] of stat) {
   const rate = s.rows ? n(s.rows / s.seconds) : '';
   const mbs = s.bytes ? f(s.bytes / s.seconds / 1e6, 1) : '';
-  console.log(`| ${line} | ${f(s.seconds)} | ${s.rows ? n(s.rows) : ''} | ${rate} | ${mbs} | ${f(s.rss / 1048576, 0)} |`);
+  console.log(`| ${line} | ${f(s.seconds)} | ${Number.isNaN(s.own) ? '' : f(s.own)} | ${s.rows ? n(s.rows) : ''} | ${rate} | ${mbs} | ${f(s.rss / 1048576, 0)} |`);
 }
-console.log(`\nWall: process start to exit (runtime start-up, S3 transfers included); rows/s and MB/s of the line's input from it. ${note}\n`);
+console.log(`\nWall: process start to exit (runtime start-up, S3 transfers included); rows/s and MB/s are of the line's input over`
+  + ` the wall time. In-step: the time the process reports for its own work (the step's timing; DuckDB's from instance creation`
+  + ` to the last COPY; for \`run\`, its total, upload to landing included). Peak RSS: the highest of the runs. ${note}\n`);
 
 const t = (line) => stat.get(line)?.seconds ?? NaN;
 const duckCsv = t('DuckDB clean → CSV');
