@@ -39,12 +39,15 @@ if ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.package-
   log "installing @duckdb/node-api (npm ci)"
   (cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
+# Test services: reused when running, else started here and stopped at the end.
+stop_services=""
+bash scripts/test-services.sh status >/dev/null 2>&1 || stop_services=1
 bash scripts/test-services.sh start
 # shellcheck disable=SC1091
 source .test-services/env
 
 tmp=$(mktemp -d /tmp/etl-bench.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"; [[ -z $stop_services ]] || bash scripts/test-services.sh stop' EXIT
 samples="$tmp/samples.tsv"   # line, wall s, rows, bytes, peak RSS bytes, in-step s: one line per process
 : >"$samples"
 
