@@ -35,9 +35,10 @@ if [[ ! -f "$file" ]]; then
 fi
 size=$(stat -c %s "$file")
 # The DuckDB peer's package, pinned by scripts/bench/package-lock.json.
-if ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.package-lock.json 2>/dev/null; then
+# node_modules/.bench-lock is the lock file of the last `npm ci`: a changed lock file installs again.
+if ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.bench-lock 2>/dev/null; then
   log "installing @duckdb/node-api (npm ci)"
-  (cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error >&2)
+  (cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error >&2 && cp package-lock.json node_modules/.bench-lock)
 fi
 # Test services: reused when running, else started here and stopped at the end.
 stop_services=""
