@@ -1,22 +1,140 @@
 #!/usr/bin/env bash
-# The project's benchmark: builds Release, makes the reference orders file if missing, and runs
-# `EtlFunction bench` (each step in its own process, median of RUNS). Not a test.
-#   scripts/bench.sh [ROWS] [RUNS]
-# The reference file is written by shared/bench/gen_orders.py when that script and python3 exist
-# (byte-identical everywhere, the counts of shared/bench/RULES.md); otherwise by `EtlFunction generate orders`.
+# The project's benchmark (issue #5): ONE command for the whole table. Not a test.
+#   bash scripts/bench.sh [ROWS] [RUNS]        (defaults: 1,000,000 rows, 3 runs; medians quoted)
+# 1. builds Release and writes the reference orders file if missing: shared/bench/gen_orders.py when
+#    it and python3 exist (byte-identical everywhere, the counts of shared/bench/RULES.md), else
+#    `EtlFunction generate orders`;
+# 2. our steps locally (folder store + SQLite): `EtlFunction bench`, each step in its own process;
+# 3. against the test services (scripts/test-services.sh, started if not running: MariaDB + s3rver),
+#    in each run: the whole `run --s3 --mysql`, and each step alone with `invoke STEP --s3 --mysql`
+#    on the landed object; fresh buckets and databases every run;
+# 4. the peers, same run, same file: DuckDB (npm @duckdb/node-api, scripts/bench/duckdb-peer.mjs, the
+#    R0–R9 SQL of RULES.md, 2 threads) clean → CSV, clean → CSV + Parquet, processed CSV → Parquet; and
+#    plain `LOAD DATA LOCAL INFILE` of our processed CSV through the mariadb client into an empty copy of
+#    the table the loader creates (scripts/bench/plain-load.sh);
+# 5. prints the results table and the target ratios (scripts/bench/report.mjs).
+# Every line is timed from the outside (process start to exit) with its peak RSS (/usr/bin/time %M).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 rows=${1:-1000000}
 runs=${2:-3}
 mkdir -p data
-file="data/orders-${rows}.csv"
+file="$repo/data/orders-${rows}.csv"
+log() { echo "bench: $*" >&2; }
+
+command -v /usr/bin/time >/dev/null || { log "needs GNU time (apt-get install time)"; exit 1; }
 dotnet build EtlFunction -c Release -v q -nologo >/dev/null
-app=(dotnet EtlFunction/bin/Release/net10.0/EtlFunction.dll)
+app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
 if [[ ! -f "$file" ]]; then
   if [[ -f ../shared/bench/gen_orders.py ]] && command -v python3 >/dev/null; then
     python3 ../shared/bench/gen_orders.py "$rows" "$file"
   else
-    "${app[@]}" generate orders --rows "$rows" --out "$file"
+    "$app" generate orders --rows "$rows" --out "$file"
   fi
 fi
-"${app[@]}" bench --file "$file" --dataset orders --runs "$runs"
+size=$(stat -c %s "$file")
+# The DuckDB peer's package, pinned by scripts/bench/package-lock.json.
+# node_modules/.bench-lock is the lock file of the last `npm ci`: a changed lock file installs again.
+if ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.bench-lock 2>/dev/null; then
+  log "installing @duckdb/node-api (npm ci)"
+  (cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error >&2 && cp package-lock.json node_modules/.bench-lock)
+fi
+# Test services: reused when running, else started here and stopped at the end.
+stop_services=""
+bash scripts/test-services.sh status >/dev/null 2>&1 || stop_services=1
+bash scripts/test-services.sh start
+# shellcheck disable=SC1091
+source .test-services/env
+
+tmp=$(mktemp -d /tmp/etl-bench.XXXXXX)
+trap 'rm -rf "$tmp"; [[ -z $stop_services ]] || bash scripts/test-services.sh stop' EXIT
+samples="$tmp/samples.tsv"   # line, wall s, rows, bytes, peak RSS bytes, in-step s: one line per process
+: >"$samples"
+
+# measure LINE ROWS BYTES OUT INSTEP -- CMD...: runs CMD (stdout to OUT) and appends its wall time, peak RSS
+# and, when INSTEP is a JS expression over the JSON output `d`, the time the process itself reports.
+measure() {
+  local line=$1 n=$2 bytes=$3 out=$4 instep=$5; shift 6
+  local t0 t1 own=""
+  t0=$(date +%s%N)
+  /usr/bin/time -f %M -o "$tmp/rss" "$@" >"$out" 2>"$tmp/stderr" || { log "$line failed"; cat "$out" "$tmp/stderr" >&2; exit 1; }
+  t1=$(date +%s%N)
+  [[ -n $instep ]] && own=$(json "$instep" "$out")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$line" "$(( (t1 - t0) / 1000 ))e-6" "$n" "$bytes" "$(( $(tail -n 1 "$tmp/rss") * 1024 ))" "$own" >>"$samples"
+}
+json() { node -e "const d=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log($1)" <"$2"; }
+
+# ---- our steps, local (folder store + SQLite): medians from `EtlFunction bench`
+log "our steps, local store + SQLite ($runs runs)"
+"$app" bench --file "$file" --dataset orders --runs "$runs" --work "$tmp/local-bench" --json >"$tmp/bench.json"
+node -e "
+for (const s of JSON.parse(require('fs').readFileSync('$tmp/bench.json', 'utf8')))
+  console.log([s.step === 'run (whole)' ? 'run (whole), local + SQLite' : s.step + ', local' + (s.step === 'load' ? ' SQLite' : ''),
+    s.seconds, s.step === 'finalize' ? 0 : s.rows, s.bytes, s.peakRss, s.stepSeconds].join('\t'));" >>"$samples"
+
+# ---- one untimed local run: the processed CSV the Parquet and LOAD DATA peers read
+"$app" run "$file" --dataset orders --store "$tmp/ref" --db "$tmp/ref/etl.db" --contracts contracts --json --quiet >"$tmp/ref.json"
+processed=$(json d.processed "$tmp/ref.json")
+psize=$(stat -c %s "$processed")
+written=$(json d.rowsWritten "$tmp/ref.json")
+# On the reference file every writer must give RULES.md's count; on other sizes, ours.
+expected=$written
+(( rows == 1000000 )) && expected=976434
+[[ $written == "$expected" ]] || { log "our run wrote $written rows, RULES.md says $expected"; exit 1; }
+
+# ---- the test services
+export AWS_ENDPOINT_URL_S3=$ETL_TEST_S3_ENDPOINT AWS_ACCESS_KEY_ID=$ETL_TEST_S3_ACCESS_KEY \
+  AWS_SECRET_ACCESS_KEY=$ETL_TEST_S3_SECRET_KEY AWS_REGION=us-east-1 ETL_S3_COMPAT=plain
+unset ETL_MYSQL
+root_sql() { mariadb --no-defaults -S "$ETL_TEST_MYSQL_ROOT_SOCKET" -uroot -N -B "$@"; }
+bucket() { node -e "require('http').request('$ETL_TEST_S3_ENDPOINT/$1',{method:'PUT'},r=>process.exit(r.statusCode===200?0:1)).end()"; }
+tag="$(date +%s)-$$"
+dbs=()
+
+for run in $(seq 1 "$runs"); do
+  log "run $run of $runs: S3 + MySQL, then the peers"
+  b="bench-$tag-$run"
+  for x in landing p1 a1 p2 a2; do bucket "$b-$x"; done
+  for d in run steps; do root_sql -e "CREATE DATABASE etl_bench_${d}_$run CHARACTER SET utf8mb4"; dbs+=("etl_bench_${d}_$run"); done
+  conn() { echo "${ETL_TEST_MYSQL/Database=etl_test/Database=etl_bench_$1_$run}"; }
+
+  # Whole pipeline: upload to landing (inside the timing, as `run` does it), preprocess, load ∥ archive, finalize.
+  measure "run (whole) --s3 --mysql" "$rows" "$size" "$tmp/run.json" d.timings.total -- "$app" run "$file" --dataset orders --contracts contracts \
+    --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p1" --archive-bucket "$b-a1" --mysql "$(conn run)" --json --quiet
+  [[ $(json d.rowsLoaded "$tmp/run.json") == "$written" ]] || { log "run --s3 --mysql loaded $(json d.rowsLoaded "$tmp/run.json") rows"; exit 1; }
+
+  # Each step alone, as the state machine runs them, on the object the run above landed.
+  s3=(--contracts contracts --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p2" --archive-bucket "$b-a2" --mysql "$(conn steps)")
+  echo "{\"bucket\":\"$b-landing\",\"key\":\"orders/$(basename "$file")\",\"dataset\":\"orders\"}" >"$tmp/event.json"
+  measure "preprocess, S3" "$rows" "$size" "$tmp/pre.json" d.timings.preprocess -- "$app" invoke preprocess "${s3[@]}" <"$tmp/event.json"
+  measure "load, S3 → MySQL" "$written" "$psize" "$tmp/load.json" d.timings.load -- "$app" invoke load "${s3[@]}" <"$tmp/pre.json"
+  measure "archive, S3" "$written" "$psize" "$tmp/archive.json" d.timings.archive -- "$app" invoke archive "${s3[@]}" <"$tmp/pre.json"
+  echo "[$(cat "$tmp/load.json"),$(cat "$tmp/archive.json")]" >"$tmp/both.json"
+  measure "finalize, S3 + MySQL" 0 0 "$tmp/fin.json" d.timings.finalize -- "$app" invoke finalize "${s3[@]}" <"$tmp/both.json"
+
+  # DuckDB: clean → CSV; clean → CSV + typed Parquet; our processed CSV → typed Parquet.
+  peer=(node scripts/bench/duckdb-peer.mjs)
+  measure "DuckDB clean → CSV" "$rows" "$size" "$tmp/duck1.json" d.seconds -- "${peer[@]}" csv "$file" "$tmp/duck.csv"
+  measure "DuckDB clean → CSV + Parquet" "$rows" "$size" "$tmp/duck2.json" d.seconds -- "${peer[@]}" csv+parquet "$file" "$tmp/duck.csv" "$tmp/duck.parquet"
+  measure "DuckDB processed CSV → Parquet" "$written" "$psize" "$tmp/duck3.json" d.seconds -- "${peer[@]}" parquet "$processed" "$tmp/duck.parquet"
+  for j in duck1 duck2 duck3; do
+    n=$(json d.rows "$tmp/$j.json")
+    [[ $n == "$expected" ]] || { log "DuckDB ($j) wrote $n rows, expected $expected"; exit 1; }
+  done
+  echo "DuckDB wrote $n rows in every mode (RULES.md: 976,434 on the reference file); ours $written." >"$tmp/duckdb-rows"
+
+  # Plain LOAD DATA into an empty copy of the loader's table (its DDL as the run above created it).
+  plain="etl_bench_plain_$run"
+  root_sql -e "CREATE DATABASE $plain CHARACTER SET utf8mb4"; dbs+=("$plain")
+  mariadb-dump --no-defaults -S "$ETL_TEST_MYSQL_ROOT_SOCKET" -uroot --no-data "etl_bench_run_$run" orders | root_sql "$plain"
+  measure "plain LOAD DATA (mariadb client)" "$written" "$psize" "$tmp/plain.out" "" -- bash scripts/bench/plain-load.sh "$ETL_TEST_MYSQL" "$plain" "$processed"
+  # The same rows as the loader's, NULLs and bools included.
+  check="SELECT COUNT(*), SUM(amount), SUM(quantity), SUM(is_gift), SUM(note IS NULL), SUM(country IS NULL) FROM orders"
+  [[ $(root_sql "$plain" -e "$check") == $(root_sql "etl_bench_run_$run" -e "$check") ]] \
+    || { log "plain LOAD DATA: $(root_sql "$plain" -e "$check"), the loader: $(root_sql "etl_bench_run_$run" -e "$check")"; exit 1; }
+done
+for d in "${dbs[@]}"; do root_sql -e "DROP DATABASE $d"; done
+rm -rf .test-services/s3/data/bench-"$tag"-*   # s3rver keeps a bucket as a folder
+
+node scripts/bench/report.mjs "$samples" "$runs" "$(cat "$tmp/duckdb-rows")"
