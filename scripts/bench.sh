@@ -33,7 +33,7 @@ if [[ ! -f "$file" ]]; then
     "$app" generate orders --rows "$rows" --out "$file"
   fi
 fi
-size=$(stat -c %s "$file")
+size=$(stat -L -c %s "$file")
 # The DuckDB peer's package, pinned by scripts/bench/package-lock.json.
 # node_modules/.bench-lock is the lock file of the last `npm ci`: a changed lock file installs again.
 if ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.bench-lock 2>/dev/null; then
@@ -76,7 +76,7 @@ for (const s of JSON.parse(require('fs').readFileSync('$tmp/bench.json', 'utf8')
 # ---- one untimed local run: the processed CSV the Parquet and LOAD DATA peers read
 "$app" run "$file" --dataset orders --store "$tmp/ref" --db "$tmp/ref/etl.db" --contracts contracts --json --quiet >"$tmp/ref.json"
 processed=$(json d.processed "$tmp/ref.json")
-psize=$(stat -c %s "$processed")
+psize=$(stat -L -c %s "$processed")
 written=$(json d.rowsWritten "$tmp/ref.json")
 # On the reference file every writer must give RULES.md's count; on other sizes, ours.
 expected=$written

@@ -31,7 +31,8 @@ public static class BenchCommand
         args.EnsureAllUsed();
         if (!File.Exists(file)) throw new UsageException($"no such file: {file}");
         file = Path.GetFullPath(file);
-        var size = new FileInfo(file).Length;
+        var info = new FileInfo(file);
+        var size = (info.LinkTarget is null ? info : (FileInfo)info.ResolveLinkTarget(returnFinalTarget: true)!).Length; // a symlink's own size is not the data's
         await stderr.WriteLineAsync($"bench: {file} ({size / 1e6:F1} MB), {runs} run(s), each step in its own process; work folder {work}").ConfigureAwait(false);
 
         var common = new List<string> { "--store", Path.Combine(work, "store"), "--db", Path.Combine(work, "store", "etl.db") };
