@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 
+using EtlFunction.Format;
+
 namespace EtlFunction.Plan;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace EtlFunction.Plan;
+namespace EtlFunction.Format;
 
 /// <summary>
 /// Reads a canonical CSV (ours: every record ends with <c>\n</c>, quotes balanced) one record at a
