@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using EtlFunction.Errors;
+using EtlFunction.Storage;
 
 namespace EtlFunction.Cleaning;
 
@@ -109,17 +110,12 @@ public sealed class InputDecoder : IDisposable
 }
 
 /// <summary>A read-only stream that counts the bytes that pass through it.</summary>
-public sealed class CountingStream(Stream inner) : Stream
+public sealed class CountingStream(Stream inner) : ForwardReadStream
 {
     private long _count;
     public long Count => Interlocked.Read(ref _count);
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => inner.Length;
     public override long Position { get => _count; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
@@ -132,9 +128,6 @@ public sealed class CountingStream(Stream inner) : Stream
         Interlocked.Add(ref _count, n);
         return n;
     }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     protected override void Dispose(bool disposing)
     {
         if (disposing) inner.Dispose();
@@ -143,16 +136,9 @@ public sealed class CountingStream(Stream inner) : Stream
 }
 
 /// <summary>Replays bytes already read (for sniffing) before the rest of the stream.</summary>
-internal sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+internal sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardReadStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     public override int Read(Span<byte> buffer)
     {
         if (_prefix.IsEmpty) return rest.Read(buffer);
@@ -161,9 +147,6 @@ internal sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream rest) : S
         _prefix = _prefix[n..];
         return n;
     }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     protected override void Dispose(bool disposing)
     {
         if (disposing) rest.Dispose();

@@ -1,10 +1,12 @@
+using EtlFunction.Storage;
+
 namespace EtlFunction.Plan;
 
 /// <summary>
 /// One piece of a split file as a complete CSV: the header bytes, then the file's bytes
 /// <c>[start, end)</c>, read forward with its own file handle (pieces are read concurrently).
 /// </summary>
-internal sealed class PieceStream : Stream
+internal sealed class PieceStream : ForwardReadStream
 {
     private readonly byte[] _header;
     private readonly FileStream _file;
@@ -18,14 +20,6 @@ internal sealed class PieceStream : Stream
         _file.Position = start;
         _left = end - start;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -42,10 +36,6 @@ internal sealed class PieceStream : Stream
         _left -= n;
         return n;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
