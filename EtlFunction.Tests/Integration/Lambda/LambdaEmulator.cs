@@ -49,7 +49,7 @@ internal static class LambdaEmulator
         foreach (var e in events) args.AddRange(["--event", e]);
         try
         {
-            var run = await RunAsync("node", args, TimeSpan.FromMinutes(2));
+            var run = await ChildProcess.RunAsync("node", args, timeout: TimeSpan.FromMinutes(2));
             Assert.That(run.ExitCode, Is.Zero, $"invoke.cjs failed:\n{run.Stderr}\n{run.Stdout}");
             var results = JsonSerializer.Deserialize<List<EmulatorResult>>(await File.ReadAllTextAsync(output), Steps.Json.Options)!;
             foreach (var r in results) TestContext.Progress.WriteLine($"  fun invoke #{r.Index} {handler}: {r.Ms:F1} ms{(r.FunctionError is null ? "" : $" ({r.FunctionError})")}");
@@ -63,7 +63,7 @@ internal static class LambdaEmulator
 
     private static async Task<(string?, string?)> SetUpAsync()
     {
-        var install = await RunAsync("bash", [Script, "install"], TimeSpan.FromMinutes(5));
+        var install = await ChildProcess.RunAsync("bash", [Script, "install"], timeout: TimeSpan.FromMinutes(5));
         if (install.ExitCode != 0) return (null, $"scripts/lambda-emulator.sh install failed: {install.Stderr.Trim()} {install.Stdout.Trim()}");
 
         if (Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } reuse && File.Exists(Path.Combine(reuse, "bootstrap")))
@@ -72,47 +72,9 @@ internal static class LambdaEmulator
         }
         var dir = Path.Combine(RepoPaths.Root, "artifacts", "lambda", "function");
         var sw = Stopwatch.StartNew();
-        var publish = await RunAsync("bash", [Script, "publish", dir], TimeSpan.FromMinutes(10));
+        var publish = await ChildProcess.RunAsync("bash", [Script, "publish", dir], timeout: TimeSpan.FromMinutes(10));
         if (publish.ExitCode != 0) Assert.Fail($"publishing the Lambda binary failed:\n{publish.Stdout}\n{publish.Stderr}");
         TestContext.Progress.WriteLine($"  published the Lambda binary in {sw.Elapsed.TotalSeconds:F1} s: {dir}");
         return (dir, null);
-    }
-
-    private sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
-
-    private static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        // `dotnet test` exports MSBuild/host settings into the test process; a nested `dotnet publish` must not inherit them.
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k is "DOTNET_HOST_PATH").ToList())
-        {
-            psi.Environment.Remove(name);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return new ProcessResult(127, "", $"{file}: {e.Message}");
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"{file} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout}");
-            }
-            return new ProcessResult(process.ExitCode, await stdout, await stderr);
-        }
     }
 }

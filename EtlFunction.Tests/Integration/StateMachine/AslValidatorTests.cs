@@ -16,7 +16,7 @@ public class AslValidatorTests
     {
         await NodeTools.RequireAsync();
 
-        var run = await NodeTools.RunAsync(Validator, ["--json-path", CfnTemplate.AslPath]);
+        var run = await ChildProcess.RunAsync(Validator, ["--json-path", CfnTemplate.AslPath]);
 
         Assert.That(run.ExitCode, Is.Zero, $"asl-validator rejected statemachine/etl.asl.json:\n{run.Stdout}\n{run.Stderr}");
         Assert.That(run.Stdout, Does.Contain("is valid"));
@@ -34,7 +34,7 @@ public class AslValidatorTests
         await File.WriteAllTextAsync(copy, definition.ToJsonString());
         try
         {
-            var run = await NodeTools.RunAsync(Validator, ["--json-path", copy]);
+            var run = await ChildProcess.RunAsync(Validator, ["--json-path", copy]);
 
             Assert.That(run.ExitCode, Is.Not.Zero, run.Stdout);
             Assert.That(run.Stdout + run.Stderr, Does.Contain("State Orphan is not reachable"));

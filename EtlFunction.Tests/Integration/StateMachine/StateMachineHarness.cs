@@ -77,7 +77,7 @@ internal sealed class StateMachineHarness : IAsyncDisposable
             ["AWS_SECRET_ACCESS_KEY"] = TestServices.S3SecretKey,
             ["AWS_REGION"] = "us-east-1",
         };
-        var run = await NodeTools.RunAsync("node", args, input.ToJsonString(), credentials, TimeSpan.FromMinutes(3));
+        var run = await ChildProcess.RunAsync("node", args, input.ToJsonString(), credentials, TimeSpan.FromMinutes(3));
         Assert.That(run.ExitCode, Is.Zero, $"run.cjs failed:\n{run.Stderr}");
         var execution = new Execution(JsonDocument.Parse(await File.ReadAllTextAsync(output)).RootElement.Clone());
         TestContext.Progress.WriteLine($"  state machine: {execution.Status} in {execution.Json.GetProperty("ms").GetInt64()} ms: {string.Join(" -> ", execution.States)}");
