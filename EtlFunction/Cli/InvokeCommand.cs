@@ -11,14 +11,13 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class InvokeCommand
 {
-    public const string Usage = "invoke preprocess|load|archive|finalize|quarantine|plan [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE] [--parallel N]  (JSON on stdin)";
-    public static readonly string[] Steps = ["preprocess", "load", "archive", "finalize", "quarantine"];
-    /// <summary>Steps the CLI runs that are not (yet) Lambda handlers: <c>plan</c> waits for the Distributed Map.</summary>
-    public static readonly string[] CliOnlySteps = ["plan"];
+    public const string Usage = "invoke plan|preprocess|piece|merge|load|archive|finalize|quarantine [--store DIR] [--db FILE] [--s3 ...] [--mysql CONN] [--contracts DIR] [--contract FILE] [--parallel N]  (JSON on stdin)";
+    /// <summary>The handlers: the state machine's steps, each also a Lambda handler (<c>plan</c>, <c>piece</c> and <c>merge</c> serve the Distributed Map).</summary>
+    public static readonly string[] Steps = ["plan", "preprocess", "piece", "merge", "load", "archive", "finalize", "quarantine"];
 
     public static async Task<int> RunAsync(Args args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Positionals.Count != 1 || !(Steps.Contains(args.Positionals[0]) || CliOnlySteps.Contains(args.Positionals[0]))) throw new UsageException("usage: EtlFunction " + Usage);
+        if (args.Positionals.Count != 1 || !Steps.Contains(args.Positionals[0])) throw new UsageException("usage: EtlFunction " + Usage);
         var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var parallel = RunCommand.ParallelOption(args);
         args.EnsureAllUsed();
@@ -36,13 +35,21 @@ public static class InvokeCommand
         {
             "preprocess" => await PreprocessStep.RunAsync(ctx, StepEvents.ParsePreprocess(input), ct).ConfigureAwait(false),
             "load" => await LoadStep.RunAsync(ctx, StepEvents.ParseState(input), ct).ConfigureAwait(false),
-            "archive" => await ArchiveStep.RunAsync(ctx, StepEvents.ParseState(input), ct).ConfigureAwait(false),
+            "archive" => await Archive(ctx, input, ct).ConfigureAwait(false),
+            "piece" => await PieceStep.RunAsync(ctx, StepEvents.ParseSplit<PieceInput>(input, "piece"), ct).ConfigureAwait(false),
+            "merge" => await MergeStep.RunAsync(ctx, StepEvents.ParseSplit<MergeInput>(input, "merge").Run, ct).ConfigureAwait(false),
             "finalize" => await FinalizeStep.RunAsync(ctx, StepEvents.ParseState(input), ct).ConfigureAwait(false),
             "plan" => await PlanStep.RunAsync(ctx, PlanInput.Parse(input), ct).ConfigureAwait(false),
             "quarantine" => await Quarantine(ctx, input, ct).ConfigureAwait(false),
             _ => throw new UsageException($"unknown step '{step}'"),
         };
         return JsonSerializer.Serialize(result, result.GetType(), Json.Options);
+    }
+
+    private static async Task<RunState> Archive(StepContext ctx, string input, CancellationToken ct)
+    {
+        var (state, part) = StepEvents.ParseArchive(input);
+        return await ArchiveStep.RunAsync(ctx, state, part, ct).ConfigureAwait(false);
     }
 
     private static async Task<ObjectRef> Quarantine(StepContext ctx, string input, CancellationToken ct)

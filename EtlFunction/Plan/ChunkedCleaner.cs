@@ -74,7 +74,7 @@ public sealed class ChunkedCleaner(DatasetContract contract, int parallelism)
                 ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
                 throw;
             }
-            var merged = new PartMerger(contract, new CsvCleaner(contract)).Merge(parts, results, processed, rejects, ct);
+            var merged = new PartMerger(contract, new CsvCleaner(contract)).Merge(PartInputs.Local(parts, dir), results, processed, rejects, ct);
             progress?.Invoke(new CleanProgress(merged.RowsRead, plan.Length));
             return merged with { BytesRead = plan.Length };
         }

@@ -14,42 +14,55 @@ namespace EtlFunction.Plan;
 /// whole-file pass sees rows in: <c>keep_last</c> drops the earlier ordinal of each repeated key,
 /// <c>keep_first</c> the later, <c>reject</c> the later with a reject naming the first line. Then
 /// one copy pass skips the dropped ordinals, and the rejects are merged by source line. Memory is
-/// the key table and a bit per row, as in the whole-file pass; the rows stay on disk.
+/// the key table and a bit per row, as in the whole-file pass; the rows stay on disk (or in S3:
+/// the Distributed Map's merge step decides here and leaves the parts where they are, with the
+/// dropped ordinals beside them for load and archive to skip).
 /// </summary>
 internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
 {
-    public CleanResult Merge(IReadOnlyList<PartFiles> parts, IReadOnlyList<CleanResult> results, Stream processed, Stream rejects, CancellationToken ct)
+    public CleanResult Merge(PartInputs parts, IReadOnlyList<CleanResult> results, Stream processed, Stream rejects, CancellationToken ct)
+    {
+        var decision = Decide(parts, results, ct);
+        var bytes = CopyProcessed(parts, decision.Drop, processed, ct);
+        MergeRejects(parts, rejects, ct);
+        return Summarize(results, decision, bytes);
+    }
+
+    /// <summary>The dedupe decisions of the whole-file pass, from the parts' key logs (nothing to decide without a key).</summary>
+    public DuplicateDecision Decide(PartInputs parts, IReadOnlyList<CleanResult> results, CancellationToken ct)
     {
         var hasKey = contract.Dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
         var drop = new OrdinalSet();
         var keys = new KeyTracker();
         long deduped = 0, dupRejected = 0;
         if (hasKey) (deduped, dupRejected) = DecideDuplicates(parts, results, keys, drop, ct);
+        return new DuplicateDecision(drop, deduped, dupRejected, keys.Count);
+    }
 
-        var bytes = CopyProcessed(parts, drop, processed, ct);
-        MergeRejects(parts, rejects, ct);
-
+    /// <summary>The counts of the whole run: the pieces' counts with the merge's dedupe applied.</summary>
+    public static CleanResult Summarize(IReadOnlyList<CleanResult> results, DuplicateDecision decision, long processedBytes)
+    {
         var rejectsByColumn = Sum(results.Select(r => r.RejectsByColumn));
-        if (dupRejected > 0) rejectsByColumn[CsvCleaner.DuplicateColumn] = rejectsByColumn.GetValueOrDefault(CsvCleaner.DuplicateColumn) + dupRejected;
+        if (decision.Rejected > 0) rejectsByColumn[CsvCleaner.DuplicateColumn] = rejectsByColumn.GetValueOrDefault(CsvCleaner.DuplicateColumn) + decision.Rejected;
         return new CleanResult
         {
             RowsRead = results.Sum(r => r.RowsRead),
-            RowsWritten = results.Sum(r => r.RowsWritten) - drop.Count,
+            RowsWritten = results.Sum(r => r.RowsWritten) - decision.Drop.Count,
             RowsFiltered = results.Sum(r => r.RowsFiltered),
-            RowsRejected = results.Sum(r => r.RowsRejected) + dupRejected,
-            RowsDeduplicated = deduped,
+            RowsRejected = results.Sum(r => r.RowsRejected) + decision.Rejected,
+            RowsDeduplicated = decision.Deduplicated,
             BlankLines = results.Sum(r => r.BlankLines),
             BytesRead = results.Sum(r => r.BytesRead),
-            ProcessedBytes = bytes,
+            ProcessedBytes = processedBytes,
             InvalidUtf8Sequences = results.Sum(r => r.InvalidUtf8Sequences),
             RejectsByColumn = rejectsByColumn,
             FilteredByColumn = Sum(results.Select(r => r.FilteredByColumn)),
-            DistinctKeys = keys.Count,
+            DistinctKeys = decision.DistinctKeys,
         };
     }
 
     /// <summary>Replays the key logs in file order; fills <paramref name="drop"/> with the ordinals not to copy and writes the duplicate rejects beside each part.</summary>
-    private (long Deduped, long Rejected) DecideDuplicates(IReadOnlyList<PartFiles> parts, IReadOnlyList<CleanResult> results, KeyTracker keys, OrdinalSet drop, CancellationToken ct)
+    private (long Deduped, long Rejected) DecideDuplicates(PartInputs parts, IReadOnlyList<CleanResult> results, KeyTracker keys, OrdinalSet drop, CancellationToken ct)
     {
         var policy = contract.Dedupe;
         var keyIsLong = KeyIsLong();
@@ -58,9 +71,9 @@ internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
         for (var p = 0; p < parts.Count; p++)
         {
             ct.ThrowIfCancellationRequested();
-            using var dups = withRecord ? new BinaryWriter(File.Create(parts[p].Keys + ".dups")) : null;
+            using var dups = withRecord ? new BinaryWriter(File.Create(parts.DupsPath(p))) : null;
             long seen = 0;
-            foreach (var e in KeyLog.Read(parts[p].Keys, keyIsLong, withRecord))
+            foreach (var e in KeyLog.Read(parts.OpenKeys(p), keyIsLong, withRecord))
             {
                 var g = checked((int)ordinal++);
                 seen++;
@@ -97,14 +110,14 @@ internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
         contract.PrimaryKey.Count == 1 && contract.Columns.First(c => c.Name == contract.PrimaryKey[0]).Type.Kind is not (TypeKind.String or TypeKind.Double);
 
     /// <summary>Concatenates the parts' rows (one header) without the dropped ordinals; returns the bytes written.</summary>
-    private static long CopyProcessed(IReadOnlyList<PartFiles> parts, OrdinalSet drop, Stream output, CancellationToken ct)
+    public static long CopyProcessed(PartInputs parts, OrdinalSet drop, Stream output, CancellationToken ct)
     {
         var buffered = new BufferedStream(output, 1 << 20);
         long bytes = 0, ordinal = 0;
         for (var p = 0; p < parts.Count; p++)
         {
             ct.ThrowIfCancellationRequested();
-            using var f = new FileStream(parts[p].Processed, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var f = parts.OpenProcessed(p);
             var scanner = new CanonicalRecordScanner(f);
             if (scanner.TryNext(out var header) && p == 0)
             {
@@ -123,16 +136,16 @@ internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
     }
 
     /// <summary>Concatenates the parts' rejects (one header), with each part's duplicate rejects merged in by source line.</summary>
-    private static void MergeRejects(IReadOnlyList<PartFiles> parts, Stream output, CancellationToken ct)
+    public static void MergeRejects(PartInputs parts, Stream output, CancellationToken ct)
     {
         using var writer = new RejectWriter(output);
-        foreach (var part in parts)
+        for (var p = 0; p < parts.Count; p++)
         {
             ct.ThrowIfCancellationRequested();
-            using var f = new FileStream(part.Rejects, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var f = parts.OpenRejects(p);
             var scanner = new CanonicalRecordScanner(f);
             scanner.TryNext(out _);
-            var dupPath = part.Keys + ".dups";
+            var dupPath = parts.DupsPath(p);
             using var dups = File.Exists(dupPath) ? new BinaryReader(File.OpenRead(dupPath)) : null;
             var next = ReadDup(dups);
             while (scanner.TryNext(out var record))
@@ -173,4 +186,28 @@ internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
         }
         return total;
     }
+}
+
+/// <summary>What the key-log replay decided: the global ordinals not to keep, and the counts.</summary>
+internal sealed record DuplicateDecision(OrdinalSet Drop, long Deduplicated, long Rejected, long DistinctKeys);
+
+/// <summary>
+/// Where a merge reads a split run's parts: local files (the CLI's <c>--parallel</c>) or the run's
+/// objects (the Distributed Map's merge step). Duplicate rejects are spooled to local files in
+/// <see cref="DupsDir"/> between the decision and the rejects merge.
+/// </summary>
+internal sealed record PartInputs(int Count, Func<int, Stream> OpenProcessed, Func<int, Stream> OpenRejects, Func<int, Stream> OpenKeys, string DupsDir)
+{
+    public string DupsPath(int part) => Path.Combine(DupsDir, $"part-{part:D5}.dups");
+
+    /// <summary>The parts a local chunked run wrote.</summary>
+    public static PartInputs Local(IReadOnlyList<PartFiles> parts, string dir) => new(
+        parts.Count,
+        p => OpenFile(parts[p].Processed),
+        p => OpenFile(parts[p].Rejects),
+        p => OpenFile(parts[p].Keys),
+        dir);
+
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
 }

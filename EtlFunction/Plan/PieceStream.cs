@@ -3,43 +3,40 @@ using EtlFunction.Storage;
 namespace EtlFunction.Plan;
 
 /// <summary>
-/// One piece of a split file as a complete CSV: the header bytes, then the file's bytes
-/// <c>[start, end)</c>, read forward with its own file handle (pieces are read concurrently).
+/// One piece of a split file as a complete CSV: the header bytes, then the piece's byte range
+/// (a local file range, or a ranged GET of the S3 object), read forward.
 /// </summary>
-internal sealed class PieceStream : ForwardReadStream
+internal sealed class PieceStream(byte[] header, Stream body) : ForwardReadStream
 {
-    private readonly byte[] _header;
-    private readonly FileStream _file;
     private int _headerPos;
-    private long _left;
 
+    /// <summary>The piece <c>[start, end)</c> of a local file, with its own handle (pieces are read concurrently).</summary>
     public PieceStream(string path, byte[] header, long start, long end)
+        : this(header, OpenRange(path, start, end))
     {
-        _header = header;
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        _file.Position = start;
-        _left = end - start;
     }
 
     public override int Read(Span<byte> buffer)
     {
-        if (_headerPos < _header.Length)
+        if (_headerPos < header.Length)
         {
-            var h = Math.Min(buffer.Length, _header.Length - _headerPos);
-            _header.AsSpan(_headerPos, h).CopyTo(buffer);
+            var h = Math.Min(buffer.Length, header.Length - _headerPos);
+            header.AsSpan(_headerPos, h).CopyTo(buffer);
             _headerPos += h;
             return h;
         }
-        if (_left <= 0 || buffer.IsEmpty) return 0;
-        var n = _file.Read(buffer[..(int)Math.Min(buffer.Length, _left)]);
-        if (n == 0) throw new EndOfStreamException("the file is shorter than its plan: it changed while being read");
-        _left -= n;
-        return n;
+        return body.Read(buffer);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _file.Dispose();
+        if (disposing) body.Dispose();
         base.Dispose(disposing);
+    }
+
+    private static RangeStream OpenRange(string path, long start, long end)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan) { Position = start };
+        return new RangeStream(file, end - start);
     }
 }

@@ -14,34 +14,48 @@ namespace EtlFunction.Steps;
 /// </summary>
 public static class ArchiveStep
 {
-    public static async Task<RunState> RunAsync(StepContext ctx, RunState state, CancellationToken ct = default)
+    public static async Task<RunState> RunAsync(StepContext ctx, RunState state, CancellationToken ct = default) =>
+        await RunAsync(ctx, state, null, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// With <paramref name="part"/>, one archive map item of a split run: that part's rows (less the
+    /// merge's drops) into <c>&lt;runId&gt;-NNNNN.parquet</c> files, and the list of those files beside the
+    /// part, where finalize collects them (the map's own output stays small whatever the part count).
+    /// </summary>
+    public static async Task<RunState> RunAsync(StepContext ctx, RunState state, int? part, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
         var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
-        var processed = StepSupport.RequireProcessed(state);
+        var expected = state.RowsWritten;
+        if (part is { } pi && state.Parts is { } listRef)
+        {
+            var list = await ProcessedInput.ReadPartListAsync(ctx, listRef, ct).ConfigureAwait(false);
+            if (pi < 0 || pi >= list.Parts.Count) throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"part {pi} is not one of the run's {list.Parts.Count} parts");
+            expected = list.Parts[pi].Rows - list.Parts[pi].Dropped;
+        }
         var fallbackDt = state.ArchiveDt
             ?? (state.Source.LastModified ?? ctx.Clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var writers = new Dictionary<string, ObjectWriter>(StringComparer.Ordinal);
         var refs = new List<ArchiveRef>();
         try
         {
-            await using (var input = await ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, ct).ConfigureAwait(false))
+            await using (var input = await ProcessedInput.OpenAsync(ctx, state, part, ct).ConfigureAwait(false))
             {
-                var parts = await Task.Run(() =>
+                var files = await Task.Run(() =>
                 {
                     using var reader = new CanonicalCsvReader(input, contract);
                     return ParquetArchiver.Write(reader, contract, fallbackDt, dt =>
                     {
-                        var key = Buckets.ArchiveKey(state.Dataset, dt, state.RunId, 0);
+                        var key = Buckets.ArchiveKey(state.Dataset, dt, state.RunId, part ?? 0);
                         var w = ctx.Store.OpenWriteAsync(ctx.Buckets.Archive, key, ct).GetAwaiter().GetResult();
                         writers[dt] = w;
                         return w.Stream;
                     });
                 }, ct).ConfigureAwait(false);
-                foreach (var part in parts)
+                foreach (var file in files)
                 {
-                    var info = await writers[part.Dt].CommitAsync(ct).ConfigureAwait(false);
-                    refs.Add(new ArchiveRef(info.Bucket, info.Key, part.Dt, part.Rows));
+                    var info = await writers[file.Dt].CommitAsync(ct).ConfigureAwait(false);
+                    refs.Add(new ArchiveRef(info.Bucket, info.Key, file.Dt, file.Rows));
                 }
             }
         }
@@ -50,11 +64,16 @@ public static class ArchiveStep
             foreach (var w in writers.Values) await w.DisposeAsync().ConfigureAwait(false);
         }
         var total = refs.Sum(r => r.Rows);
-        if (total != state.RowsWritten)
+        if (total != expected)
         {
-            throw new Errors.EtlException(Errors.ErrorType.DataLossError, $"archived {total} rows but the processed file has {state.RowsWritten}");
+            throw new Errors.EtlException(Errors.ErrorType.DataLossError, $"archived {total} rows but the processed {(part is null ? "file" : $"part {part}")} has {expected}");
         }
-        ctx.Log($"archive: {total} rows in {refs.Count} Parquet file(s)");
+        if (part is { } p)
+        {
+            var listKey = Buckets.PieceKey(state.Dataset, state.RunId, p, "archive.json");
+            await ctx.Store.PutTextAsync(ctx.Buckets.Processed, listKey, System.Text.Json.JsonSerializer.Serialize(refs, Json.Options), ct).ConfigureAwait(false);
+        }
+        ctx.Log($"archive{(part is null ? "" : $" part {part}")}: {total} rows in {refs.Count} Parquet file(s)");
         return (state with { Archive = refs }).WithTiming("archive", sw.Elapsed.TotalSeconds);
     }
 }

@@ -8,7 +8,13 @@ public sealed record Buckets(string Landing, string Processed, string Archive)
 {
     public static Buckets Local { get; } = new("landing", "processed", "archive");
 
-    public static string ProcessedKey(string dataset, string runId) => $"{dataset}/{runId}/part-00000.csv";
+    public static string ProcessedKey(string dataset, string runId) => PartKey(dataset, runId, 0);
+    /// <summary>The processed CSV of one piece of a split run (piece 0 is where the single path writes its one file).</summary>
+    public static string PartKey(string dataset, string runId, int part) => $"{dataset}/{runId}/part-{part:D5}.csv";
+    /// <summary>The working files of one piece of a split run (rejects, key log, counts, dropped rows, archive list): <c>…/pieces/part-NNNNN.&lt;suffix&gt;</c>.</summary>
+    public static string PieceKey(string dataset, string runId, int part, string suffix) => $"{dataset}/{runId}/pieces/part-{part:D5}.{suffix}";
+    /// <summary>The list of a split run's parts with their dropped rows, written by the merge step.</summary>
+    public static string PartListKey(string dataset, string runId) => $"{dataset}/{runId}/parts.json";
     public static string ContractKey(string dataset, string runId) => $"{dataset}/{runId}/contract.yaml";
     public static string RejectsKey(string dataset, string runId) => $"_rejects/{dataset}/{runId}.csv";
     public static string ArchiveKey(string dataset, string dt, string runId, int part) =>

@@ -6,7 +6,8 @@ using EtlFunction.Storage;
 namespace EtlFunction.Steps;
 
 /// <summary>
-/// Step 3: check that the branches agree (rows written = rows archived, and = rows loaded unless
+/// Step 3: check that the branches agree (for a split run, with the Parquet files each archive map
+/// item listed beside its part) (rows written = rows archived, and = rows loaded unless
 /// the ledger already had the run) and write the run manifest — counts, keys, contract
 /// fingerprint and timings — to <c>_manifests/&lt;dataset&gt;/&lt;runId&gt;.json</c> in the archive bucket.
 /// </summary>
@@ -15,11 +16,16 @@ public static class FinalizeStep
     public static async Task<RunState> RunAsync(StepContext ctx, RunState state, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
+        IReadOnlyList<ArchiveRef>? archiveList = state.Archive;
+        if (archiveList is null && state.PartCount is { } parts && state.RowsWritten > 0)
+        {
+            archiveList = await CollectPartArchivesAsync(ctx, state, parts, ct).ConfigureAwait(false);
+        }
         if (state.RowsRead != state.RowsWritten + state.RowsFiltered + state.RowsRejected + state.RowsDeduplicated)
         {
             throw new EtlException(ErrorType.DataLossError, "row counts do not balance: read != written + filtered + rejected + deduplicated");
         }
-        if (state.Archive is { } archive && archive.Sum(a => a.Rows) != state.RowsWritten)
+        if (archiveList is { } archive && archive.Sum(a => a.Rows) != state.RowsWritten)
         {
             throw new EtlException(ErrorType.DataLossError, $"archive holds {archive.Sum(a => a.Rows)} rows, processed {state.RowsWritten}");
         }
@@ -28,15 +34,37 @@ public static class FinalizeStep
             throw new EtlException(ErrorType.DataLossError, $"table got {loaded} rows, processed {state.RowsWritten}");
         }
         var key = Buckets.ManifestKey(state.Dataset, state.RunId);
-        var final = state with { Manifest = new ObjectRef(ctx.Buckets.Archive, key) };
+        var final = state with
+        {
+            Manifest = new ObjectRef(ctx.Buckets.Archive, key),
+            RowsArchived = archiveList?.Sum(a => a.Rows),
+            ArchiveFiles = archiveList?.Count,
+        };
         final = final.WithTiming("finalize", sw.Elapsed.TotalSeconds);
         var manifest = new
         {
             manifestVersion = 1,
             completedAt = ctx.Clock.GetUtcNow(),
-            run = final,
+            run = final with { Archive = archiveList },
         };
         await ctx.Store.PutTextAsync(ctx.Buckets.Archive, key, JsonSerializer.Serialize(manifest, Json.Indented), ct).ConfigureAwait(false);
         return final;
+    }
+
+    /// <summary>A split run's Parquet files: each archive map item listed its own beside its part.</summary>
+    private static async Task<IReadOnlyList<ArchiveRef>> CollectPartArchivesAsync(StepContext ctx, RunState state, int parts, CancellationToken ct)
+    {
+        var all = new List<ArchiveRef>();
+        for (var i = 0; i < parts; i++)
+        {
+            var key = Buckets.PieceKey(state.Dataset, state.RunId, i, "archive.json");
+            if (await ctx.Store.HeadAsync(ctx.Buckets.Processed, key, ct).ConfigureAwait(false) is null)
+            {
+                throw new EtlException(ErrorType.DataLossError, $"part {i} of {parts} was not archived ({ctx.Store.Describe(ctx.Buckets.Processed, key)} is missing)");
+            }
+            var refs = JsonSerializer.Deserialize<List<ArchiveRef>>(await ctx.Store.GetTextAsync(ctx.Buckets.Processed, key, ct).ConfigureAwait(false), Json.Options);
+            all.AddRange(refs ?? []);
+        }
+        return all;
     }
 }

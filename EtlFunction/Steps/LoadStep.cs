@@ -5,8 +5,9 @@ using EtlFunction.Errors;
 namespace EtlFunction.Steps;
 
 /// <summary>
-/// Step 2a: load the processed CSV into the contract's table. The loader does the load and the
-/// ledger row in one transaction, so a retry of this step after any failure is safe.
+/// Step 2a: load the processed CSV into the contract's table — for a split run, its parts streamed in
+/// order as one CSV (<see cref="ProcessedInput"/>). The loader does the load and the ledger row in one
+/// transaction, so a retry of this step after any failure is safe.
 /// </summary>
 public static class LoadStep
 {
@@ -14,10 +15,9 @@ public static class LoadStep
     {
         var sw = Stopwatch.StartNew();
         var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
-        var processed = StepSupport.RequireProcessed(state);
         var loader = (ctx.Loader ?? throw new EtlException(ErrorType.InternalError, "no database configured")).Invoke();
         var request = new LoadRequest(state.RunId, contract, $"{state.Source.Bucket}/{state.Source.Key}");
-        var result = await loader.LoadAsync(request, c => ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, c), ct).ConfigureAwait(false);
+        var result = await loader.LoadAsync(request, c => ProcessedInput.OpenAsync(ctx, state, null, c), ct).ConfigureAwait(false);
         if (!result.AlreadyLoaded && result.RowsLoaded != state.RowsWritten)
         {
             throw new EtlException(ErrorType.DataLossError, $"loaded {result.RowsLoaded} rows but the processed file has {state.RowsWritten}");

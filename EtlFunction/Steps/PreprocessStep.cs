@@ -23,25 +23,8 @@ public static class PreprocessStep
         var store = ctx.Store;
         var info = await FindSourceAsync(store, input.Bucket, input.Key, ct).ConfigureAwait(false)
             ?? throw new EtlException(ErrorType.InvalidInput, $"source object not found: {store.Describe(input.Bucket, input.Key)}");
-        var dataset = input.Dataset ?? RunIds.DatasetOf(info.Key);
-        var runId = RunIds.For(info.Bucket, info.Key, info.VersionId ?? info.ETag);
-        var source = new ObjectRef(info.Bucket, info.Key) { ETag = info.ETag, Size = info.Size, VersionId = info.VersionId, LastModified = info.LastModified };
-
-        var contract = ctx.Contracts.Find(dataset);
-        var inferred = false;
-        if (contract is null)
-        {
-            contract = await InferAsync(ctx, info, dataset, ct).ConfigureAwait(false);
-            inferred = true;
-        }
-        else if (contract.Dataset != dataset)
-        {
-            contract = contract with { Dataset = dataset };
-        }
-        var contractKey = Buckets.ContractKey(dataset, runId);
-        var contractYaml = ContractWriter.ToYaml(contract with { SourcePath = null });
-        var contractInfo = await store.PutTextAsync(ctx.Buckets.Processed, contractKey, contractYaml, ct).ConfigureAwait(false);
-        ctx.Log($"preprocess {store.Describe(info.Bucket, info.Key)} as dataset '{dataset}', run {runId}, contract {(inferred ? "inferred" : contract.SourcePath)} ({contract.Fingerprint})");
+        var run = await RunStart.BeginAsync(ctx, info, input.Dataset, "preprocess", ct).ConfigureAwait(false);
+        var (runId, dataset, contract) = (run.RunId, run.Dataset, run.Contract);
 
         var processedKey = Buckets.ProcessedKey(dataset, runId);
         var rejectsKey = Buckets.RejectsKey(dataset, runId);
@@ -67,18 +50,15 @@ public static class PreprocessStep
         }
         if (result.InvalidUtf8Sequences > 0) ctx.Log($"warning: {result.InvalidUtf8Sequences} invalid UTF-8 sequences; their rows were rejected");
 
-        var archiveDt = await PreviousArchiveDtAsync(ctx, dataset, runId, ct).ConfigureAwait(false)
-            ?? info.LastModified.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
         return new RunState
         {
-            ArchiveDt = archiveDt,
+            ArchiveDt = run.ArchiveDt,
             RunId = runId,
             Dataset = dataset,
-            Source = source,
-            Contract = new ObjectRef(ctx.Buckets.Processed, contractKey) { ETag = contractInfo.ETag },
+            Source = run.Source,
+            Contract = run.ContractRef,
             ContractFingerprint = contract.Fingerprint,
-            ContractInferred = inferred,
+            ContractInferred = run.Inferred,
             Processed = new ObjectRef(ctx.Buckets.Processed, processedKey) { ETag = processedInfo.ETag, Size = processedInfo.Size },
             Rejects = new ObjectRef(ctx.Buckets.Processed, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size },
             RowsRead = result.RowsRead,
@@ -126,36 +106,6 @@ public static class PreprocessStep
         if (info is not null || !(key.Contains('%', StringComparison.Ordinal) || key.Contains('+', StringComparison.Ordinal))) return info;
         var decoded = Uri.UnescapeDataString(key.Replace('+', ' '));
         return decoded == key ? null : await store.HeadAsync(bucket, decoded, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>The archive day of an earlier completed run of this object, from its manifest.</summary>
-    private static async Task<string?> PreviousArchiveDtAsync(StepContext ctx, string dataset, string runId, CancellationToken ct)
-    {
-        var key = Buckets.ManifestKey(dataset, runId);
-        if (await ctx.Store.HeadAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false) is null) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(await ctx.Store.GetTextAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false));
-            return doc.RootElement.GetProperty("run").TryGetProperty("archiveDt", out var dt) ? dt.GetString() : null;
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            ctx.Log($"warning: manifest {key} is unreadable ({e.Message}); using the source date for the archive");
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// No contract: read the object once to infer one (types that never lose data). The inferred
-    /// contract is stored with the outputs, so load and archive use exactly what preprocess used.
-    /// </summary>
-    private static async Task<DatasetContract> InferAsync(StepContext ctx, ObjectInfo info, string dataset, CancellationToken ct)
-    {
-        ctx.Log($"no contract for dataset '{dataset}': inferring one from {ctx.Store.Describe(info.Bucket, info.Key)}");
-        await using var src = await ctx.Store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false);
-        using var input = new InputDecoder(src);
-        var result = await Task.Run(() => ContractInferrer.Infer(input.Reader, dataset), ct).ConfigureAwait(false);
-        return result.Contract;
     }
 }
 

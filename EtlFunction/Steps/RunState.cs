@@ -32,6 +32,10 @@ public sealed record RunState
     public bool ContractInferred { get; init; }
     public ObjectRef? Processed { get; init; }
     public ObjectRef? Rejects { get; init; }
+    /// <summary>A split run's part list (<see cref="PartList"/>) instead of one <see cref="Processed"/> object.</summary>
+    public ObjectRef? Parts { get; init; }
+    /// <summary>The number of parts of a split run (the archive map has one item per part).</summary>
+    public int? PartCount { get; init; }
     public long RowsRead { get; init; }
     public long RowsWritten { get; init; }
     public long RowsFiltered { get; init; }
@@ -50,6 +54,9 @@ public sealed record RunState
     /// </summary>
     public string? ArchiveDt { get; init; }
     public IReadOnlyList<ArchiveRef>? Archive { get; init; }
+    /// <summary>Rows in the run's Parquet files, set by finalize (a split run lists its files in the manifest only).</summary>
+    public long? RowsArchived { get; init; }
+    public int? ArchiveFiles { get; init; }
     public ObjectRef? Manifest { get; init; }
     public Dictionary<string, long>? RejectsByColumn { get; init; }
     public Dictionary<string, long>? FilteredByColumn { get; init; }

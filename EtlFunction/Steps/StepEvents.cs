@@ -39,7 +39,8 @@ public static class StepEvents
             {
                 var states = arr.Select(n => n.Deserialize<RunState>(Json.Options) ?? throw Bad()).ToList();
                 if (states.Count == 0) throw Bad();
-                return states.Skip(1).Aggregate(states[0], (a, b) => b.Archive is not null ? LocalPipeline.Merge(a, b) : LocalPipeline.Merge(b, a));
+                // The load branch's state carries the load fields; a split run's archive branch returns the merge state.
+                return states.Skip(1).Aggregate(states[0], (a, b) => IsLoad(b) || (!IsLoad(a) && b.Archive is null) ? LocalPipeline.Merge(b, a) : LocalPipeline.Merge(a, b));
             }
             return node.Deserialize<RunState>(Json.Options) ?? throw Bad();
         }
@@ -47,6 +48,35 @@ public static class StepEvents
         {
             throw new EtlException(ErrorType.InvalidInput, $"not a run state: {e.Message}");
         }
+    }
+
+    private static bool IsLoad(RunState s) => s.RowsLoaded is not null || s.AlreadyLoaded is not null;
+
+    /// <summary>The input of a Distributed Map item or of the merge: <c>{"run": …, "piece": …}</c> / <c>{"run": …}</c>.</summary>
+    public static T ParseSplit<T>(string json, string step)
+    {
+        var node = Parse(json);
+        try
+        {
+            return node.Deserialize<T>(Json.Options) ?? throw Bad();
+        }
+        catch (JsonException e)
+        {
+            throw new EtlException(ErrorType.InvalidInput, $"not a {step} input: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The archive input: a run state, or <c>{"state": …, "part": N}</c> for one item of a split run's archive map.
+    /// </summary>
+    public static (RunState State, int? Part) ParseArchive(string json)
+    {
+        if (Parse(json) is JsonObject o && o["state"] is JsonObject && o["part"] is JsonValue)
+        {
+            if (!o["part"]!.AsValue().TryGetValue<int>(out var part)) throw new EtlException(ErrorType.InvalidInput, "archive: part must be a whole number");
+            return (ParseState(o["state"]!.ToJsonString()), part);
+        }
+        return (ParseState(json), null);
     }
 
     /// <summary>

@@ -43,6 +43,26 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         return Task.FromResult(s);
     }
 
+    public Task<Stream> OpenRangeReadAsync(string bucket, string key, long start, long limit, string? etag, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, start);
+        var path = PathOf(bucket, key);
+        if (!File.Exists(path)) throw new FileNotFoundException($"no object {bucket}/{key}", path);
+        if (etag is not null && ReadETag(path) != etag)
+        {
+            throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"{Describe(bucket, key)} changed since it was planned (expected ETag {etag}): plan the new version as a new run");
+        }
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        if (limit > file.Length)
+        {
+            file.Dispose();
+            throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"{Describe(bucket, key)} is {file.Length} bytes, shorter than the range [{start}, {limit})");
+        }
+        file.Position = start;
+        return Task.FromResult<Stream>(new RangeStream(file, limit - start));
+    }
+
     public Task<ObjectWriter> OpenWriteAsync(string bucket, string key, CancellationToken ct = default)
     {
         var path = PathOf(bucket, key);

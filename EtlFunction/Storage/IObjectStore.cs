@@ -19,6 +19,13 @@ public interface IObjectStore
     Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken ct = default);
 
     /// <summary>
+    /// Opens bytes <c>[start, limit)</c> of the object for a forward-only read. With <paramref name="etag"/>, fails
+    /// with <see cref="Errors.ErrorType.InvalidInput"/> when the object is no longer that version: the pieces of
+    /// a split run read ranges of the exact object their plan was made from, never a mix of two uploads.
+    /// </summary>
+    Task<Stream> OpenRangeReadAsync(string bucket, string key, long start, long limit, string? etag, CancellationToken ct = default);
+
+    /// <summary>
     /// Starts writing an object. Nothing is visible under the key until
     /// <see cref="ObjectWriter.CommitAsync"/>; disposing without committing discards the data.
     /// </summary>

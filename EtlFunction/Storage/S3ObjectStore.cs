@@ -61,6 +61,34 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return new S3ReadStream(response, bucket, key);
     }
 
+    public async Task<Stream> OpenRangeReadAsync(string bucket, string key, long start, long limit, string? etag, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, start);
+        if (limit == start) return Stream.Null;
+        var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(start, limit - 1) };
+        if (etag is not null) request.EtagToMatch = $"\"{etag}\"";
+        GetObjectResponse response;
+        try
+        {
+            response = await S3Errors.Run("get a range of", bucket, key, () => Client.GetObjectAsync(request, ct), ct).ConfigureAwait(false);
+        }
+        catch (Errors.EtlException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed })
+        {
+            throw Changed(bucket, key, etag, e);
+        }
+        // Not every S3-compatible server honours If-Match; the response names the version it read.
+        if (etag is not null && Unquote(response.ETag) != etag)
+        {
+            response.Dispose();
+            throw Changed(bucket, key, etag, null);
+        }
+        return new S3ReadStream(response, bucket, key);
+    }
+
+    private Errors.EtlException Changed(string bucket, string key, string? etag, Exception? inner) =>
+        new(Errors.ErrorType.InvalidInput, $"{Describe(bucket, key)} changed since it was planned (expected ETag {etag}): plan the new version as a new run", inner);
+
     public Task<ObjectWriter> OpenWriteAsync(string bucket, string key, CancellationToken ct = default) =>
         Task.FromResult<ObjectWriter>(new S3ObjectWriter(this, bucket, key, ct));
 

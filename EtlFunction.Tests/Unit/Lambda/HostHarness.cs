@@ -86,6 +86,7 @@ internal sealed class StallingStore : IObjectStore
     }
 
     public Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<Stream> OpenRangeReadAsync(string bucket, string key, long start, long limit, string? etag, CancellationToken ct = default) => throw new NotSupportedException();
     public Task<ObjectWriter> OpenWriteAsync(string bucket, string key, CancellationToken ct = default) => throw new NotSupportedException("nothing may be written");
     public Task CopyAsync(string sourceBucket, string sourceKey, string targetBucket, string targetKey, CancellationToken ct = default) => throw new NotSupportedException();
     public Task DeleteAsync(string bucket, string key, CancellationToken ct = default) => throw new NotSupportedException();
