@@ -40,9 +40,9 @@ public class StateMachineRunTests
         var run = await h.RunAsync(h.ObjectCreated("titanic/titanic.csv", info));
 
         Assert.That(run.Status, Is.EqualTo("SUCCEEDED"), run.ToString());
-        Assert.That(run.States, Is.EquivalentTo(new[] { "Preprocess", "AnythingToLoad", "LoadAndArchive", "Load", "Archive", "Finalize", "Done" }));
+        Assert.That(run.States, Is.EquivalentTo(new[] { "Plan", "SingleOrSplit", "Preprocess", "AnythingToLoad", "LoadAndArchive", "Load", "Archive", "Finalize", "Done" }));
         Assert.That(run.States.Skip(run.States.Count - 2), Is.EqualTo(new[] { "Finalize", "Done" }));
-        foreach (var (state, handler) in new[] { ("Preprocess", "preprocess"), ("Load", "load"), ("Archive", "archive"), ("Finalize", "finalize"), ("Quarantine", "quarantine") })
+        foreach (var (state, handler) in new[] { ("Plan", "plan"), ("CleanPiece", "piece"), ("Merge", "merge"), ("ArchivePart", "archive"), ("Preprocess", "preprocess"), ("Load", "load"), ("Archive", "archive"), ("Finalize", "finalize"), ("Quarantine", "quarantine") })
         {
             Assert.That(run.Json.GetProperty("functions").GetProperty(state).GetProperty("handler").GetString(), Is.EqualTo(handler), $"_HANDLER of {state} from template.yaml");
         }
@@ -86,7 +86,7 @@ public class StateMachineRunTests
         var run = await h.RunAsync(h.ObjectCreated(key, info));
 
         Assert.That(run.Status, Is.EqualTo("FAILED"), run.ToString());
-        Assert.That(run.States, Is.EqualTo(new[] { "Preprocess", "PreprocessFailed", "Quarantine", "Failed" }));
+        Assert.That(run.States, Is.EqualTo(new[] { "Plan", "SingleOrSplit", "Preprocess", "PreprocessFailed", "Quarantine", "Failed" }));
         Assert.That(run.Error, Is.EqualTo("ContractViolation"), "the Fail state's ErrorPath");
         Assert.That(run.Cause, Does.Contain("missing columns: age"), "the Fail state's CausePath");
         Assert.That(run.RetriedStates, Is.Empty, "a contract violation is not retried");
@@ -138,7 +138,7 @@ public class StateMachineRunTests
         var run = await h.RunAsync(h.ObjectCreated("titanic/empty.csv", info));
 
         Assert.That(run.Status, Is.EqualTo("SUCCEEDED"), run.ToString());
-        Assert.That(run.States, Is.EqualTo(new[] { "Preprocess", "AnythingToLoad", "NothingToLoad", "Finalize", "Done" }));
+        Assert.That(run.States, Is.EqualTo(new[] { "Plan", "SingleOrSplit", "Preprocess", "AnythingToLoad", "NothingToLoad", "Finalize", "Done" }));
         Assert.That(run.Invocations("Load") + run.Invocations("Archive"), Is.Zero);
         Assert.That(run.Output.GetProperty("rowsWritten").GetInt64(), Is.Zero);
         var manifestRef = run.Output.GetProperty("manifest");
@@ -148,5 +148,60 @@ public class StateMachineRunTests
         await foreach (var o in h.Services.Store.ListAsync(h.Services.Archive.Name, "titanic/")) archived.Add(o.Key);
         Assert.That(archived, Is.Empty, "no Parquet for an empty file");
         Assert.That(h.Services.Db.Count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"), Is.Zero, "Load never ran");
+    }
+
+    /// <summary>
+    /// The orders sample (576 KB, repeated order ids far apart, rejects) with the split threshold at 0 and 64 KiB
+    /// pieces: Plan → the Distributed Map of CleanPiece → Merge → LoadParts ∥ the map of ArchivePart → Finalize,
+    /// against the single path on the same object. aws-local-stepfunctions runs the Map's items in process and
+    /// takes them inline from ItemsPath (it has no ItemReader), which is also how the definition feeds them.
+    /// </summary>
+    [Test]
+    public async Task LargeObject_TakesTheDistributedMap_SameTableCountsRejectsAndParquetAsTheSinglePath()
+    {
+        const string key = "orders/orders.csv";
+        var sample = Path.Combine(RepoPaths.Samples, "orders.csv");
+        await using var single = await StateMachineHarness.StartAsync("sfn-single");
+        var a = await single.RunAsync(single.ObjectCreated(key, await single.UploadAsync(key, sample)));
+        await using var split = await StateMachineHarness.StartAsync("sfn-split");
+        var b = await split.RunAsync(split.ObjectCreated(key, await split.UploadAsync(key, sample)),
+            "--env", "ETL_SPLIT_THRESHOLD_BYTES=0", "--env", "ETL_PIECE_BYTES=65536", "--env", "ETL_MAP_MAX_CONCURRENCY=3");
+
+        Assert.That(a.Status, Is.EqualTo("SUCCEEDED"), a.ToString());
+        Assert.That(b.Status, Is.EqualTo("SUCCEEDED"), b.ToString());
+        Assert.That(a.States, Does.Contain("Preprocess").And.Not.Contain("CleanPieces"));
+        Assert.That(b.States, Does.Contain("CleanPieces").And.Contain("Merge").And.Contain("LoadAndArchiveParts").And.Contain("LoadParts").And.Not.Contain("Preprocess"));
+        var pieces = b.Invocations("CleanPiece");
+        Assert.That(pieces, Is.GreaterThanOrEqualTo(8), "576 KB in 64 KiB pieces");
+        Assert.That(b.Invocations("ArchivePart"), Is.EqualTo(pieces), "one archive item per part");
+
+        var (x, y) = (a.Output, b.Output);
+        foreach (var field in new[] { "rowsRead", "rowsWritten", "rowsFiltered", "rowsRejected", "rowsDeduplicated", "rowsLoaded", "rowsArchived", "blankLines" })
+        {
+            Assert.That(y.GetProperty(field).GetInt64(), Is.EqualTo(x.GetProperty(field).GetInt64()), field);
+        }
+        Assert.That(x.GetProperty("rowsDeduplicated").GetInt64(), Is.Positive, "the sample repeats order ids");
+        Assert.That(y.GetProperty("partCount").GetInt32(), Is.EqualTo(pieces));
+
+        const string dump = "SELECT order_id, customer_id, customer_email, country, CAST(amount AS CHAR), currency, CAST(order_date AS CHAR), CAST(created_at AS CHAR), status, is_gift FROM orders ORDER BY order_id";
+        var tableA = single.Services.Db.Query(dump).Select(r => string.Join("|", r)).ToList();
+        var tableB = split.Services.Db.Query(dump).Select(r => string.Join("|", r)).ToList();
+        Assert.That(tableB, Has.Count.EqualTo(x.GetProperty("rowsWritten").GetInt64()));
+        Assert.That(tableB, Is.EqualTo(tableA), "table content");
+        Assert.That(split.Services.Db.Count("SELECT COUNT(*) FROM `_etl_ledger`"), Is.EqualTo(1), "one transaction, one ledger row");
+
+        Assert.That(await split.GetTextAsync(split.Services.Processed.Name, y.GetProperty("rejects").GetProperty("key").GetString()!),
+            Is.EqualTo(await single.GetTextAsync(single.Services.Processed.Name, x.GetProperty("rejects").GetProperty("key").GetString()!)), "rejects file");
+
+        var manifestRef = y.GetProperty("manifest");
+        var manifest = JsonDocument.Parse(await split.GetTextAsync(manifestRef.GetProperty("bucket").GetString()!, manifestRef.GetProperty("key").GetString()!)).RootElement.GetProperty("run");
+        var ids = new List<long>();
+        foreach (var file in manifest.GetProperty("archive").EnumerateArray())
+        {
+            var back = ParquetReadBack.Read(await split.Services.GetBytesAsync(split.Services.Archive.Name, file.GetProperty("key").GetString()!));
+            ids.AddRange(back.Values("order_id").Select(v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        Assert.That(ids, Has.Count.EqualTo(x.GetProperty("rowsWritten").GetInt64()), "Parquet rows");
+        Assert.That(ids.Order(), Is.EqualTo(tableA.Select(r => long.Parse(r.Split('|')[0], System.Globalization.CultureInfo.InvariantCulture))), "Parquet holds the table's keys");
     }
 }

@@ -17,12 +17,22 @@ public partial class TemplateConsistencyTests
     /// <summary>What each step does to S3 (s3:GetObject = Read, s3:PutObject = Write), as the step code does it.</summary>
     private static readonly (string Handler, Access Access, string Bucket, string Keys)[] BucketAccess =
     [
+        ("plan", Access.Read, "LandingBucket", "*"),                   // size, then one pass for the record boundaries
+        ("plan", Access.Read, "ArchiveBucket", "_manifests/*"),        // an earlier run's archive day
+        ("plan", Access.Write, "ProcessedBucket", "*"),                // the run's contract copy
+        ("piece", Access.Read, "LandingBucket", "*"),                  // ranged GETs of the planned version
+        ("piece", Access.Read, "ProcessedBucket", "*"),                // the run's contract
+        ("piece", Access.Write, "ProcessedBucket", "*"),               // part, rejects, key log, counts
+        ("merge", Access.Read, "ProcessedBucket", "*"),                // counts, key logs, rejects of every piece
+        ("merge", Access.Write, "ProcessedBucket", "*"),               // drops, rejects, part list
         ("preprocess", Access.Read, "LandingBucket", "*"),             // the source object
         ("preprocess", Access.Read, "ArchiveBucket", "_manifests/*"),  // an earlier run's manifest (already done?)
         ("preprocess", Access.Write, "ProcessedBucket", "*"),          // processed part, rejects, contract copy
         ("load", Access.Read, "ProcessedBucket", "*"),                 // the processed part
         ("archive", Access.Read, "ProcessedBucket", "*"),
         ("archive", Access.Write, "ArchiveBucket", "*"),               // Parquet under <dataset>/dt=.../
+        ("archive", Access.Write, "ProcessedBucket", "*/pieces/*"),    // a split run's part: the list of its Parquet files
+        ("finalize", Access.Read, "ProcessedBucket", "*/pieces/*"),    // ...which finalize collects
         ("finalize", Access.Write, "ArchiveBucket", "_manifests/*"),   // the run manifest
         ("quarantine", Access.Read, "LandingBucket", "*"),             // head + copy source
         ("quarantine", Access.Write, "ProcessedBucket", "_failed/*"),  // the copy and error.json
@@ -41,11 +51,13 @@ public partial class TemplateConsistencyTests
 
     private static string HandlerOf(JsonObject function) => function["ImageConfig"]!["Command"]!.AsArray().Single()!.GetValue<string>();
 
-    /// <summary>Task states anywhere in the definition (Parallel branches included) with the placeholder they invoke.</summary>
+    /// <summary>Task states anywhere in the definition (Parallel branches and Map item processors included) with the placeholder they invoke.</summary>
     private static IEnumerable<(string State, JsonObject Task)> Tasks(JsonObject states) =>
         states.SelectMany(s => s.Value!["Type"]!.GetValue<string>() == "Task"
             ? [(s.Key, s.Value.AsObject())]
-            : (s.Value["Branches"] as JsonArray ?? []).SelectMany(b => Tasks(b!["States"]!.AsObject())));
+            : (s.Value["Branches"] as JsonArray ?? []).Select(b => b!["States"]!.AsObject())
+                .Concat(s.Value["ItemProcessor"]?["States"] is JsonObject inner ? [inner] : [])
+                .SelectMany(Tasks));
 
     [GeneratedRegex(@"\$\{([A-Za-z0-9_]+)\}")]
     private static partial Regex Placeholder();
@@ -146,7 +158,7 @@ public partial class TemplateConsistencyTests
     public void EveryTopLevelStep_IsCaughtIntoQuarantine_WhichEndsInFailWithTheCaughtError()
     {
         var states = Asl["States"]!.AsObject();
-        foreach (var state in new[] { "Preprocess", "LoadAndArchive", "Finalize" })
+        foreach (var state in new[] { "Plan", "Preprocess", "CleanPieces", "Merge", "LoadAndArchive", "LoadAndArchiveParts", "Finalize" })
         {
             var caught = states[state]!["Catch"]!.AsArray().Single()!;
             Assert.That(caught["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()), Is.EqualTo(new[] { "States.ALL" }), state);
