@@ -21,7 +21,7 @@ public class LambdaModeTests
         Assert.That(posted.Path, Is.EqualTo("/2018-06-01/runtime/init/error"));
         Assert.That(posted.ErrorTypeHeader, Is.EqualTo("Runtime.HandlerNotFound"));
         Assert.That(posted.Json.GetProperty("errorType").GetString(), Is.EqualTo("Runtime.HandlerNotFound"));
-        Assert.That(posted.Json.GetProperty("errorMessage").GetString(), Does.Contain("'transform'").And.Contain("preprocess, load, archive, finalize, quarantine"));
+        Assert.That(posted.Json.GetProperty("errorMessage").GetString(), Does.Contain("'transform'").And.Contain("plan, preprocess, piece, merge, load, archive, finalize, quarantine"));
         Assert.That(h.Api.NextRequests, Is.Zero);
         Assert.That(h.LogLines().Single().GetProperty("level").GetString(), Is.EqualTo("error"));
     }
