@@ -6,10 +6,12 @@ using EtlFunction.Storage;
 namespace EtlFunction.Steps;
 
 /// <summary>
-/// Step 3: check that the branches agree (for a split run, with the Parquet files each archive map
-/// item listed beside its part) (rows written = rows archived, and = rows loaded unless
-/// the ledger already had the run) and write the run manifest — counts, keys, contract
-/// fingerprint and timings — to <c>_manifests/&lt;dataset&gt;/&lt;runId&gt;.json</c> in the archive bucket.
+/// Step 3: check that the branches agree (rows written = rows archived, and = rows loaded unless
+/// the ledger already had the run; a split run's Parquet files are collected from the lists its
+/// archive map items left beside their parts), remove Parquet files an earlier attempt of the same
+/// run left under other part numbers (a re-run with another piece size, or on the other path), and
+/// write the run manifest — counts, keys, contract fingerprint and timings — to
+/// <c>_manifests/&lt;dataset&gt;/&lt;runId&gt;.json</c> in the archive bucket.
 /// </summary>
 public static class FinalizeStep
 {
@@ -33,6 +35,7 @@ public static class FinalizeStep
         {
             throw new EtlException(ErrorType.DataLossError, $"table got {loaded} rows, processed {state.RowsWritten}");
         }
+        if (archiveList is { Count: > 0 }) await RemoveStaleArchivesAsync(ctx, state, archiveList, ct).ConfigureAwait(false);
         var key = Buckets.ManifestKey(state.Dataset, state.RunId);
         var final = state with
         {
@@ -49,6 +52,33 @@ public static class FinalizeStep
         };
         await ctx.Store.PutTextAsync(ctx.Buckets.Archive, key, JsonSerializer.Serialize(manifest, Json.Indented), ct).ConfigureAwait(false);
         return final;
+    }
+
+    /// <summary>
+    /// Deletes this run's Parquet files that the run did not write this time: the same object (same run
+    /// id) archived before in another number of parts would otherwise leave rows twice in the dataset.
+    /// </summary>
+    private static async Task RemoveStaleArchivesAsync(StepContext ctx, RunState state, IReadOnlyList<ArchiveRef> written, CancellationToken ct)
+    {
+        var keep = written.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        var bucket = ctx.Buckets.Archive;
+        foreach (var dt in written.Select(a => a.Dt).Distinct(StringComparer.Ordinal))
+        {
+            var folder = Buckets.ArchiveKey(state.Dataset, dt, state.RunId, 0);
+            folder = folder[..(folder.LastIndexOf('/') + 1)];
+            var stale = new List<string>();
+            await foreach (var o in ctx.Store.ListAsync(bucket, folder + state.RunId, ct).ConfigureAwait(false))
+            {
+                var name = o.Key[folder.Length..];
+                var ours = name == state.RunId + ".parquet" || (name.StartsWith(state.RunId + "-", StringComparison.Ordinal) && name.EndsWith(".parquet", StringComparison.Ordinal));
+                if (ours && !keep.Contains(o.Key)) stale.Add(o.Key);
+            }
+            foreach (var k in stale)
+            {
+                ctx.Log($"finalize: removing {ctx.Store.Describe(bucket, k)}, left by an earlier attempt of run {state.RunId}");
+                await ctx.Store.DeleteAsync(bucket, k, ct).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>A split run's Parquet files: each archive map item listed its own beside its part.</summary>

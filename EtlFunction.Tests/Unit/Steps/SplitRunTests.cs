@@ -148,4 +148,23 @@ public class SplitRunTests
         Assert.That(e!.Type, Is.EqualTo(Errors.ErrorType.InvalidInput));
         Assert.That(e.Message, Does.Contain("changed since it was planned"));
     }
+
+    [Test]
+    public async Task RerunOnTheOtherPath_SameRun_LeavesOnlyThatAttemptsParquet()
+    {
+        var ctx = Context("rerun", "keep_last", PlanFiles.Straddling(60));
+        var split = await Split(ctx, chunk: 300);
+        var store = (FolderObjectStore)ctx.Store;
+        string[] ParquetFiles() => Directory.GetFiles(store.PathOf("archive", "people"), "*.parquet", SearchOption.AllDirectories);
+        Assert.That(ParquetFiles(), Has.Length.EqualTo(split.State.PartCount), "one Parquet file per part");
+
+        var single = await Single(ctx);
+
+        Assert.That(single.State.RunId, Is.EqualTo(split.State.RunId));
+        Assert.That(single.State.AlreadyLoaded, Is.True, "the ledger has the run");
+        var files = ParquetFiles();
+        Assert.That(files.Select(Path.GetFileName), Is.EqualTo(new[] { single.State.RunId + ".parquet" }), "the split attempt's other parts are gone");
+        Assert.That(ParquetReadBack.ReadFile(files[0]).RowCount, Is.EqualTo(single.State.RowsWritten));
+        Assert.That(single.Parquet, Is.EqualTo(split.Parquet));
+    }
 }
