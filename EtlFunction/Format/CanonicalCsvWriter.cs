@@ -20,7 +20,9 @@ namespace EtlFunction.Format;
 public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 20) : IDisposable
 {
     private static readonly SearchValues<char> NeedsQuote = SearchValues.Create(",\"\r\n");
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(flushThreshold + (64 << 10));
+    // At most 1 MiB up front: a writer that never flushes (a worker formatting one row at a time,
+    // flushThreshold near int.MaxValue) must not rent — and the pool then allocate — a huge buffer.
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(flushThreshold, 1 << 20) + (64 << 10));
     private int _pos;
     private int _rowStart;
     private bool _firstField = true;
