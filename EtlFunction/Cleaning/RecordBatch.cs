@@ -42,7 +42,8 @@ internal sealed class RecordBatch
 
     public int Count { get; private set; }
     public RowOutcome[] Outcomes { get; } = Enumerable.Range(0, MaxRows).Select(_ => new RowOutcome()).ToArray();
-    public ManualResetEventSlim Done { get; } = new(false);
+    /// <summary>Set by the worker; no spinning before the wait blocks (see <c>RecordPipeline.WorkQueue</c>).</summary>
+    public ManualResetEventSlim Done { get; } = new(false, spinCount: 0);
     public Exception? Error { get; set; }
 
     /// <summary>Copies the record into the batch; false when the batch is full (an empty batch always accepts).</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;
@@ -28,7 +27,7 @@ internal static class RecordPipeline
         }
 
         var maxInFlight = workers * 2 + 1;
-        using var queue = new BlockingCollection<RecordBatch>(maxInFlight);
+        var queue = new WorkQueue();
         var inFlight = new Queue<RecordBatch>();
         var free = new Stack<RecordBatch>();
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() => Work(queue, createWorker))
@@ -52,7 +51,7 @@ internal static class RecordPipeline
         }
         finally
         {
-            queue.CompleteAdding();
+            queue.Complete();
             threads.ForEach(t => t.Join());
         }
 
@@ -72,7 +71,7 @@ internal static class RecordPipeline
             }
             ct.ThrowIfCancellationRequested();
             inFlight.Enqueue(b);
-            queue.Add(b, ct);
+            queue.Add(b);
         }
 
         void ConsumeOldest()
@@ -99,10 +98,10 @@ internal static class RecordPipeline
         b.Reset();
     }
 
-    private static void Work(BlockingCollection<RecordBatch> queue, Func<RowWorker> createWorker)
+    private static void Work(WorkQueue queue, Func<RowWorker> createWorker)
     {
         using var worker = createWorker();
-        foreach (var b in queue.GetConsumingEnumerable())
+        while (queue.Take() is { } b)
         {
             try
             {
@@ -115,6 +114,49 @@ internal static class RecordPipeline
             finally
             {
                 b.Done.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The batches waiting for a worker. Blocks without spinning (a plain monitor): with more busy
+    /// threads than cores — reader, writer and workers on a 2-vCPU Lambda — a spinning waiter takes
+    /// the core from the thread it waits for. Bounded by the caller (at most <c>2 × workers + 1</c> batches in flight).
+    /// </summary>
+    private sealed class WorkQueue
+    {
+        private readonly Queue<RecordBatch> _items = new();
+        private bool _complete;
+
+        public void Add(RecordBatch b)
+        {
+            lock (_items)
+            {
+                _items.Enqueue(b);
+                Monitor.Pulse(_items);
+            }
+        }
+
+        public void Complete()
+        {
+            lock (_items)
+            {
+                _complete = true;
+                Monitor.PulseAll(_items);
+            }
+        }
+
+        /// <summary>The next batch, or null when the queue is complete and empty.</summary>
+        public RecordBatch? Take()
+        {
+            lock (_items)
+            {
+                while (_items.Count == 0)
+                {
+                    if (_complete) return null;
+                    Monitor.Wait(_items);
+                }
+                return _items.Dequeue();
             }
         }
     }
