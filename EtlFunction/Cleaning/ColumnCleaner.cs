@@ -22,6 +22,8 @@ internal sealed class ColumnCleaner
     private readonly int _maxFieldLength;
     private readonly string[] _trueValues, _falseValues;
     private readonly char? _thousands;
+    /// <summary>The fixed part of this column's parse-failure reason, formatted once (rejected rows can be many).</summary>
+    private readonly string _failureText;
     private char[] _a = new char[256];
     private char[] _b = new char[256];
     private char[] _value = new char[256];
@@ -57,6 +59,13 @@ internal sealed class ColumnCleaner
         _trueValues = spec.TrueValues.ToArray();
         _falseValues = spec.FalseValues.ToArray();
         _thousands = spec.ThousandsSeparator;
+        _failureText = Type.Kind switch
+        {
+            TypeKind.Date or TypeKind.Timestamp => $"is not a valid {Type} in format {string.Join(" or ", _formats.Select(f => f.Text))}",
+            TypeKind.Bool => $"is not a bool (true: {string.Join("/", Spec.TrueValues)}; false: {string.Join("/", Spec.FalseValues)})",
+            TypeKind.Decimal => $"is not a {Type} (digits, optional sign and '.', at most {Type.Precision - Type.Scale} integer and {Type.Scale} fraction digits",
+            _ => $"is not a valid {Type}",
+        };
     }
 
     /// <summary>Cleans one raw field (as it stands in the file, quotes included). Returns false with <see cref="Error"/> set.</summary>
@@ -156,10 +165,9 @@ internal sealed class ColumnCleaner
         var shown = CompiledCondition.Show(s);
         return Type.Kind switch
         {
-            TypeKind.Date or TypeKind.Timestamp => $"'{shown}' is not a valid {Type} in format {string.Join(" or ", _formats.Select(f => f.Text))}",
-            TypeKind.Bool => $"'{shown}' is not a bool (true: {string.Join("/", Spec.TrueValues)}; false: {string.Join("/", Spec.FalseValues)})",
-            TypeKind.Decimal => $"'{shown}' is not a {Type} (digits, optional sign and '.', at most {Type.Precision - Type.Scale} integer and {Type.Scale} fraction digits{ThousandsHint(s)})",
-            _ => $"'{shown}' is not a valid {Type}{ThousandsHint(s)}",
+            TypeKind.Date or TypeKind.Timestamp or TypeKind.Bool => $"'{shown}' {_failureText}",
+            TypeKind.Decimal => $"'{shown}' {_failureText}{ThousandsHint(s)})",
+            _ => $"'{shown}' {_failureText}{ThousandsHint(s)}",
         };
     }
 
