@@ -83,7 +83,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             response.Dispose();
             throw Changed(bucket, key, etag, null);
         }
-        return new S3ReadStream(response, bucket, key);
+        // Exactly the bytes asked for, whatever the server sends (s3rver 3.7.1 answers "bytes=0-0" with the
+        // whole object); a body that ends early fails the read instead of passing as a short range.
+        return new RangeStream(new S3ReadStream(response, bucket, key), limit - start);
     }
 
     private Errors.EtlException Changed(string bucket, string key, string? etag, Exception? inner) =>

@@ -119,6 +119,30 @@ public abstract class ObjectStoreContract
     }
 
     [Test]
+    public async Task RangeRead_ReturnsExactlyTheBytes_AndRefusesAnotherVersion()
+    {
+        var bytes = Data(300_000, seed: 9);
+        await Put(P + "r.bin", bytes);
+        var etag = (await Store.HeadAsync(Bucket, P + "r.bin"))!.ETag;
+        foreach (var (start, end) in new[] { (0L, 1L), (0L, 65_536L), (12_345L, 200_001L), (299_999L, 300_000L), (5L, 5L) })
+        {
+            await using var s = await Store.OpenRangeReadAsync(Bucket, P + "r.bin", start, end, etag);
+            using var m = new MemoryStream();
+            await s.CopyToAsync(m);
+            Assert.That(m.ToArray(), Is.EqualTo(bytes[(int)start..(int)end]), $"[{start}, {end})");
+        }
+
+        await Put(P + "r.bin", Data(300_000, seed: 10));
+        var e = Assert.ThrowsAsync<Errors.EtlException>(async () =>
+        {
+            await using var s = await Store.OpenRangeReadAsync(Bucket, P + "r.bin", 0, 1000, etag);
+            await s.CopyToAsync(Stream.Null);
+        });
+        Assert.That(e!.Type, Is.EqualTo(Errors.ErrorType.InvalidInput));
+        Assert.That(e.Message, Does.Contain("changed since it was planned"));
+    }
+
+    [Test]
     public async Task ZeroByteObject_RoundTrips()
     {
         await using (var w = await Store.OpenWriteAsync(Bucket, P + "empty"))
