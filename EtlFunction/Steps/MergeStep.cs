@@ -87,28 +87,12 @@ public static class MergeStep
             var result = PartMerger.Summarize(results, decision, results.Sum(r => r.ProcessedBytes));
             if (!result.Balanced) throw new EtlException(ErrorType.InternalError, $"merge: row accounting does not balance: {CsvCleaner.Describe(result)}");
             ctx.Log($"merge: {n} pieces, {CsvCleaner.Describe(result)}");
-            return new RunState
+            var rejectsRef = new ObjectRef(bucket, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size };
+            return (RunState.Cleaned(run.RunId, run.Dataset, run.Source, run.Contract, run.ContractFingerprint, run.ContractInferred, run.ArchiveDt, contract.Table, rejectsRef, result) with
             {
-                ArchiveDt = run.ArchiveDt,
-                RunId = run.RunId,
-                Dataset = run.Dataset,
-                Source = run.Source,
-                Contract = run.Contract,
-                ContractFingerprint = run.ContractFingerprint,
-                ContractInferred = run.ContractInferred,
                 Parts = new ObjectRef(bucket, listKey) { ETag = listInfo.ETag },
                 PartCount = n,
-                Rejects = new ObjectRef(bucket, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size },
-                RowsRead = result.RowsRead,
-                RowsWritten = result.RowsWritten,
-                RowsFiltered = result.RowsFiltered,
-                RowsRejected = result.RowsRejected,
-                RowsDeduplicated = result.RowsDeduplicated,
-                BlankLines = result.BlankLines,
-                Table = contract.Table,
-                RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
-                FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
-            }.WithTiming("merge", sw.Elapsed.TotalSeconds);
+            }).WithTiming("merge", sw.Elapsed.TotalSeconds);
         }
         finally
         {

@@ -50,27 +50,11 @@ public static class PreprocessStep
         }
         if (result.InvalidUtf8Sequences > 0) ctx.Log($"warning: {result.InvalidUtf8Sequences} invalid UTF-8 sequences; their rows were rejected");
 
-        return new RunState
+        var rejectsRef = new ObjectRef(ctx.Buckets.Processed, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size };
+        return (RunState.Cleaned(runId, dataset, run.Source, run.ContractRef, contract.Fingerprint, run.Inferred, run.ArchiveDt, contract.Table, rejectsRef, result) with
         {
-            ArchiveDt = run.ArchiveDt,
-            RunId = runId,
-            Dataset = dataset,
-            Source = run.Source,
-            Contract = run.ContractRef,
-            ContractFingerprint = contract.Fingerprint,
-            ContractInferred = run.Inferred,
             Processed = new ObjectRef(ctx.Buckets.Processed, processedKey) { ETag = processedInfo.ETag, Size = processedInfo.Size },
-            Rejects = new ObjectRef(ctx.Buckets.Processed, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size },
-            RowsRead = result.RowsRead,
-            RowsWritten = result.RowsWritten,
-            RowsFiltered = result.RowsFiltered,
-            RowsRejected = result.RowsRejected,
-            RowsDeduplicated = result.RowsDeduplicated,
-            BlankLines = result.BlankLines,
-            Table = contract.Table,
-            RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
-            FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
-        }.WithTiming("preprocess", sw.Elapsed.TotalSeconds);
+        }).WithTiming("preprocess", sw.Elapsed.TotalSeconds);
     }
 
     /// <summary>

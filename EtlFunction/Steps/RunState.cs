@@ -62,6 +62,32 @@ public sealed record RunState
     public Dictionary<string, long>? FilteredByColumn { get; init; }
     public Dictionary<string, double> Timings { get; init; } = [];
 
+    /// <summary>
+    /// The state once the rows are cleaned — by preprocess, or by the merge of a split run's pieces:
+    /// the run's identity and the cleaner's counts; the caller adds where the processed rows are.
+    /// </summary>
+    internal static RunState Cleaned(string runId, string dataset, ObjectRef source, ObjectRef contract, string fingerprint, bool inferred,
+        string archiveDt, string? table, ObjectRef rejects, Cleaning.CleanResult result) => new()
+    {
+        ArchiveDt = archiveDt,
+        RunId = runId,
+        Dataset = dataset,
+        Source = source,
+        Contract = contract,
+        ContractFingerprint = fingerprint,
+        ContractInferred = inferred,
+        Rejects = rejects,
+        RowsRead = result.RowsRead,
+        RowsWritten = result.RowsWritten,
+        RowsFiltered = result.RowsFiltered,
+        RowsRejected = result.RowsRejected,
+        RowsDeduplicated = result.RowsDeduplicated,
+        BlankLines = result.BlankLines,
+        Table = table,
+        RejectsByColumn = new Dictionary<string, long>(result.RejectsByColumn),
+        FilteredByColumn = new Dictionary<string, long>(result.FilteredByColumn),
+    };
+
     public RunState WithTiming(string step, double seconds)
     {
         var t = new Dictionary<string, double>(Timings) { [step] = Math.Round(seconds, 3) };
