@@ -19,7 +19,7 @@ public sealed class CanonicalCsvReader : IDisposable
     private readonly long[] _longs;
     private readonly double[] _doubles;
     private readonly bool[] _nulls;
-    private readonly string?[] _strings;
+    private char[] _unescaped = new char[256];
     private readonly DatasetContract _contract;
 
     public CanonicalCsvReader(Stream utf8, DatasetContract contract)
@@ -32,7 +32,6 @@ public sealed class CanonicalCsvReader : IDisposable
         _longs = new long[n];
         _doubles = new double[n];
         _nulls = new bool[n];
-        _strings = new string?[n];
         if (!_reader.MoveNext()) throw new EtlException(ErrorType.InvalidInput, "processed CSV is empty (no header)");
         var header = _reader.Current;
         var names = new string[header.ColCount];
@@ -57,7 +56,6 @@ public sealed class CanonicalCsvReader : IDisposable
         for (var i = 0; i < _types.Length; i++)
         {
             var raw = row[i].Span;
-            _strings[i] = null;
             if (raw.IsEmpty)
             {
                 _nulls[i] = true;
@@ -68,9 +66,7 @@ public sealed class CanonicalCsvReader : IDisposable
             var ok = true;
             switch (t.Kind)
             {
-                case TypeKind.String:
-                    _strings[i] = raw[0] == '"' ? raw[1..^1].ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : raw.ToString();
-                    break;
+                case TypeKind.String: break; // materialized on demand (GetChars/GetString): no allocation per field here
                 case TypeKind.Int32 or TypeKind.Int64: ok = ValueParser.TryParseInt64(raw, null, out _longs[i]); break;
                 case TypeKind.Decimal: ok = ValueParser.TryParseDecimal(raw, t.Precision, t.Scale, null, out _longs[i]); break;
                 case TypeKind.Double: ok = ValueParser.TryParseDouble(raw, null, out _doubles[i]); break;
@@ -90,7 +86,31 @@ public sealed class CanonicalCsvReader : IDisposable
     /// <summary>int32/int64 value, decimal unscaled value, bool 0/1, date day number, or timestamp Unix microseconds.</summary>
     public long GetInt64(int i) => _longs[i];
     public double GetDouble(int i) => _doubles[i];
-    public string GetString(int i) => _strings[i] ?? throw new InvalidOperationException("not a string column or NULL");
+    public string GetString(int i) => new(GetChars(i));
+
+    /// <summary>
+    /// A string value's characters, unquoted, without allocating: the Parquet writer encodes them to
+    /// UTF-8 straight from the read buffer (a string per field was most of the archive's garbage).
+    /// Valid until the next <see cref="Read"/> or <see cref="GetChars"/> call.
+    /// </summary>
+    public ReadOnlySpan<char> GetChars(int i)
+    {
+        if (_types[i].Kind != TypeKind.String || _nulls[i]) throw new InvalidOperationException("not a string column or NULL");
+        var raw = _reader.Current[i].Span;
+        if (raw[0] != '"') return raw;
+        raw = raw[1..^1];
+        if (_unescaped.Length < raw.Length) _unescaped = new char[Math.Max(raw.Length, _unescaped.Length * 2)];
+        var n = 0;
+        for (var start = 0; start < raw.Length;)
+        {
+            var q = raw[start..].IndexOf('"');
+            var piece = q < 0 ? raw[start..] : raw.Slice(start, q + 1);
+            piece.CopyTo(_unescaped.AsSpan(n));
+            n += piece.Length;
+            start += q < 0 ? piece.Length : q + 2; // a quote inside a quoted field is always doubled
+        }
+        return _unescaped.AsSpan(0, n);
+    }
 
     private EtlException Bad(string what) =>
         new(ErrorType.InvalidInput, $"processed CSV row {RowNumber} {what}");

@@ -25,7 +25,7 @@ internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal) : ColumnB
 
     protected override void AppendValue(CanonicalCsvReader row, int ordinal)
     {
-        var s = row.GetString(ordinal);
+        var s = row.GetChars(ordinal);
         var max = Encoding.UTF8.GetMaxByteCount(s.Length);
         if (_bytes.Length - _used < max) PooledArrays.Grow(ref _bytes, _used, _used + max);
         _used += Encoding.UTF8.GetBytes(s, _bytes.AsSpan(_used));

@@ -55,6 +55,31 @@ public class CanonicalCsvTests
     }
 
     [Test]
+    public void GetChars_QuotedAndPlainStrings_SameCharsAsGetString()
+    {
+        var contract = ContractLoader.Parse("""
+            dataset: d
+            columns:
+              - {name: a, type: string}
+              - {name: b, type: string}
+              - {name: c, type: string}
+            """, "t");
+        var text = "a,b,c\n\"\"\"x\"\"\",plain,\"\"\"\"\"\"\"\"\n\"long \"\"" + new string('q', 600) + "\"\" end\",,\"\"\n";
+        using var r = new CanonicalCsvReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), contract);
+
+        Assert.That(r.Read(), Is.True);
+        Assert.That(r.GetChars(0).ToString(), Is.EqualTo("\"x\""));
+        Assert.That(r.GetChars(1).ToString(), Is.EqualTo("plain"));
+        Assert.That(r.GetChars(2).ToString(), Is.EqualTo("\"\"\""));
+        Assert.That(r.Read(), Is.True);
+        Assert.That(r.GetChars(0).ToString(), Is.EqualTo("long \"" + new string('q', 600) + "\" end"));
+        Assert.That(r.GetString(0), Is.EqualTo(r.GetChars(0).ToString()));
+        Assert.That(r.IsNull(1), Is.True);
+        Assert.Throws<InvalidOperationException>(() => r.GetChars(1));
+        Assert.That(r.GetChars(2).IsEmpty, Is.True);
+    }
+
+    [Test]
     public void DiscardRow_DropsOnlyTheUnfinishedRow()
     {
         using var ms = new MemoryStream();
