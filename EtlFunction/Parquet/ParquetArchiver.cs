@@ -57,6 +57,7 @@ public static class ParquetArchiver
         var (partitionColumn, partitionKind) = PartitionColumn(contract);
 
         using var layout = new ParquetLayout(contract);
+        var encoder = new RowGroupEncoder(layout);
         var partitions = new Dictionary<long, PartitionWriter>();
         try
         {
@@ -64,7 +65,7 @@ public static class ParquetArchiver
             var currentKey = 0L;
             if (partitionColumn < 0)
             {
-                current = new PartitionWriter(fallbackDt, layout, openOutput);
+                current = new PartitionWriter(fallbackDt, layout, encoder, openOutput);
                 partitions.Add(0, current);
             }
             var buffered = 0L;
@@ -78,7 +79,7 @@ public static class ParquetArchiver
                     {
                         if (!partitions.TryGetValue(key, out current))
                         {
-                            current = new PartitionWriter(DtOf(key), layout, openOutput);
+                            current = new PartitionWriter(DtOf(key), layout, encoder, openOutput);
                             partitions.Add(key, current);
                         }
                         currentKey = key;
@@ -113,6 +114,7 @@ public static class ParquetArchiver
         }
         finally
         {
+            encoder.Dispose(); // before the files: a row group may still be in flight after a failure
             foreach (var p in partitions.Values) p.Dispose();
         }
     }

@@ -5,18 +5,20 @@ using EtlFunction.Format;
 namespace EtlFunction.Parquet;
 
 /// <summary>
-/// One output file (one <c>dt=</c> partition): its column buffers and, from the first row group
-/// on, its output stream and <see cref="ParquetFileWriter"/>. Rows are buffered until the archiver
-/// decides to flush them as a row group; the file is opened lazily so a partition costs no stream
-/// until it has data to write.
+/// One output file (one <c>dt=</c> partition): the column buffers it is filling and, from the first
+/// row group on, its output stream and <see cref="ParquetFileWriter"/>. Rows are buffered until the
+/// archiver decides to flush them as a row group, which the <see cref="RowGroupEncoder"/> encodes
+/// while the next rows fill another set of buffers; the file is opened lazily (on the caller's
+/// thread) so a partition costs no stream until it has data to write.
 /// </summary>
-internal sealed class PartitionWriter(string dt, ParquetLayout layout, Func<string, Stream> openOutput) : IDisposable
+internal sealed class PartitionWriter(string dt, ParquetLayout layout, RowGroupEncoder encoder, Func<string, Stream> openOutput) : IDisposable
 {
-    private readonly ColumnBuffer[] _buffers = layout.CreateBuffers();
+    private ColumnBuffer[] _buffers = layout.CreateBuffers();
     private ParquetSinkStream? _sink;
     private ManagedOutputStream? _output;
     private ParquetFileWriter? _writer;
     private bool _completed;
+    private Action<ColumnBuffer[]>? _writeRowGroup;
 
     public string Dt => dt;
     public long Rows { get; private set; }
@@ -40,41 +42,43 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, Func<stri
     }
 
     /// <summary>
-    /// Writes the buffered rows as one row group, column by column, hands its bytes to the caller's
-    /// stream, and keeps the column arrays for reuse.
+    /// Hands the buffered rows to the encoder as one row group (its bytes reach the caller's stream
+    /// when it is encoded) and goes on with an empty set of buffers.
     /// </summary>
     public void FlushRowGroup()
     {
         if (BufferedRows == 0) return;
-        var writer = Open();
-        try
-        {
-            using var rowGroup = writer.AppendRowGroup();
-            foreach (var b in _buffers)
-            {
-                using var column = rowGroup.NextColumn();
-                b.WriteTo(column);
-            }
-            rowGroup.Close();
-            _sink!.Flush();
-        }
-        finally
-        {
-            foreach (var b in _buffers) b.Clear();
-        }
+        Open();
+        _buffers = encoder.Submit(_writeRowGroup ??= WriteRowGroup, _buffers);
         BufferedRows = 0;
     }
 
-    /// <summary>Gives the buffers' arrays back to the pool (after a flush, when memory is tight).</summary>
-    public void Release()
+    /// <summary>On the encoder's thread: one row group, column by column, then its bytes to the caller's stream.</summary>
+    private void WriteRowGroup(ColumnBuffer[] buffers)
     {
-        foreach (var b in _buffers) b.Release();
+        using var rowGroup = _writer!.AppendRowGroup();
+        foreach (var b in buffers)
+        {
+            using var column = rowGroup.NextColumn();
+            b.WriteTo(column);
+        }
+        rowGroup.Close();
+        _sink!.Flush();
+    }
+
+    /// <summary>Gives the buffers' arrays back to the pool (after a flush, when memory is tight).</summary>
+    public void Release() => Release(_buffers);
+
+    private static void Release(ColumnBuffer[] buffers)
+    {
+        foreach (var b in buffers) b.Release();
     }
 
     /// <summary>Flushes the last row group, writes the footer and hands every byte to the caller's stream.</summary>
     public ArchivedPart Complete()
     {
         FlushRowGroup();
+        if (encoder.Drain() is { } spare) Release(spare);
         Open().Close();
         _sink!.Flush();
         _completed = true;

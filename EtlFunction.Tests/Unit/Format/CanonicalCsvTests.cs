@@ -1,4 +1,5 @@
 using System.Text;
+using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.Format;
@@ -52,6 +53,73 @@ public class CanonicalCsvTests
         Assert.That(r.IsNull(6), Is.False);
         Assert.That(r.GetString(6), Is.Empty);
         Assert.That(r.Read(), Is.False);
+    }
+
+    [Test]
+    public void GetChars_QuotedAndPlainStrings_SameCharsAsGetString()
+    {
+        var contract = ContractLoader.Parse("""
+            dataset: d
+            columns:
+              - {name: a, type: string}
+              - {name: b, type: string}
+              - {name: c, type: string}
+            """, "t");
+        var text = "a,b,c\n\"\"\"x\"\"\",plain,\"\"\"\"\"\"\"\"\n\"long \"\"" + new string('q', 600) + "\"\" end\",,\"\"\n";
+        using var r = new CanonicalCsvReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), contract);
+
+        Assert.That(r.Read(), Is.True);
+        Assert.That(r.GetChars(0).ToString(), Is.EqualTo("\"x\""));
+        Assert.That(r.GetChars(1).ToString(), Is.EqualTo("plain"));
+        Assert.That(r.GetChars(2).ToString(), Is.EqualTo("\"\"\""));
+        Assert.That(r.Read(), Is.True);
+        Assert.That(r.GetChars(0).ToString(), Is.EqualTo("long \"" + new string('q', 600) + "\" end"));
+        Assert.That(r.GetString(0), Is.EqualTo(r.GetChars(0).ToString()));
+        Assert.That(r.IsNull(1), Is.True);
+        Assert.Throws<InvalidOperationException>(() => r.GetChars(1));
+        Assert.That(r.GetChars(2).IsEmpty, Is.True);
+    }
+
+    [TestCase("0001-01-01", "0001-01-01 00:00:00")]
+    [TestCase("2024-02-29", "2024-02-29 23:59:59.000001")]
+    [TestCase("9999-12-31", "9999-12-31 23:59:59.999999")]
+    [TestCase("1969-12-31", "1969-12-31 00:00:00.5")]
+    [TestCase("1970-01-01", "1970-01-01T00:00:00Z")]
+    [TestCase("1970-01-01", "1970-01-01 01:00:00+01:00")]
+    public void Read_DatesAndTimestamps_SameValuesAsGeneralParser(string date, string timestamp)
+    {
+        var contract = ContractLoader.Parse("""
+            dataset: d
+            columns:
+              - {name: d, type: date}
+              - {name: t, type: timestamp}
+            """, "t");
+        using var r = new CanonicalCsvReader(new MemoryStream(Encoding.UTF8.GetBytes($"d,t\n{date},{timestamp}\n")), contract);
+
+        Assert.That(r.Read(), Is.True);
+        Assert.That(ValueParser.TryParseDate(date, ValueParser.DefaultDateFormats, out var day), Is.True);
+        Assert.That(ValueParser.TryParseTimestamp(timestamp, ValueParser.DefaultTimestampFormats, out var micros), Is.True);
+        Assert.That(r.GetInt64(0), Is.EqualTo(day));
+        Assert.That(r.GetInt64(1), Is.EqualTo(micros));
+    }
+
+    [TestCase("2023-02-29,2023-01-01 00:00:00")]
+    [TestCase("0000-01-01,2023-01-01 00:00:00")]
+    [TestCase("2023-01-01,2023-01-01 24:00:00")]
+    [TestCase("2023-01-01,2023-02-30 00:00:00")]
+    [TestCase("2023-01-01,2023-01-01 00:00:00.12345a")]
+    public void Read_ImpossibleDateOrTimestamp_FailsAsInvalidInput(string line)
+    {
+        var contract = ContractLoader.Parse("""
+            dataset: d
+            columns:
+              - {name: d, type: date}
+              - {name: t, type: timestamp}
+            """, "t");
+        using var r = new CanonicalCsvReader(new MemoryStream(Encoding.UTF8.GetBytes($"d,t\n{line}\n")), contract);
+
+        var e = Assert.Throws<EtlException>(() => r.Read());
+        Assert.That(e!.Type, Is.EqualTo(ErrorType.InvalidInput));
     }
 
     [Test]

@@ -130,6 +130,19 @@ public sealed class ParquetArchiverTests
         Assert.That(back.Values("s"), Is.EqualTo(Enumerable.Range(0, 2500).Select(i => i % 7 == 0 ? null : (object?)$"v{i}")));
     }
 
+    [Test]
+    public void Write_OutputFailsWhileRowGroupIsEncoded_ThrowsThatFailureToCaller()
+    {
+        var contract = Contract(new ArchiveOptions { RowGroupRows = 1000 }, Col("n", ColumnType.Int64, nullable: false), Col("s", ColumnType.String));
+        using var reader = Reader(contract, Enumerable.Range(0, 5000).Select(i => $"{i},v{i}"));
+        var failing = new FailingStream();
+
+        var e = Assert.Throws<IOException>(() => ParquetArchiver.Write(reader, contract, "2024-05-01", _ => failing));
+
+        Assert.That(e!.Message, Is.EqualTo(FailingStream.Message));
+        Assert.That(failing.Attempts, Is.EqualTo(1), "the first failed row group stops the archive");
+    }
+
     [TestCase("snappy", Compression.Snappy)]
     [TestCase("zstd", Compression.Zstd)]
     [TestCase("gzip", Compression.Gzip)]

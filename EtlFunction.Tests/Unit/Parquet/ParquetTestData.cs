@@ -75,3 +75,25 @@ internal sealed class NonSeekableStream(Stream inner) : Stream
         inner.Write(buffer, offset, count);
     }
 }
+
+/// <summary>An output that fails on the first write, as an upload whose connection drops.</summary>
+internal sealed class FailingStream : Stream
+{
+    public const string Message = "the upload failed";
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public int Attempts { get; private set; }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Attempts++;
+        throw new IOException(Message);
+    }
+}
