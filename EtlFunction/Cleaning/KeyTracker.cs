@@ -3,7 +3,7 @@ namespace EtlFunction.Cleaning;
 /// <summary>
 /// Remembers primary keys seen in one file for the dedupe policy, mapping each key to an int
 /// (the row's ordinal in the output for keep_last, its line for reject). Integer keys live in a
-/// <see cref="LongKeyTable"/>: at most 18.75 bytes per distinct key (≤ 18.75 MB per million keys, the
+/// <see cref="LongKeyTable"/>: at most 22.5 bytes per distinct key (≤ 22.5 MB per million keys, the
 /// part of preprocess memory that grows with the file); other keys use a
 /// <see cref="Dictionary{TKey,TValue}"/> of strings (≈ 60 bytes plus the key text).
 /// </summary>
