@@ -123,18 +123,14 @@ internal sealed class LongKeyTable
         return blocks;
     }
 
-    // A full 64-bit mix (the splitmix64 finalizer): the top byte picks the segment, the low 32 bits the slot,
-    // so sequential ids, ids with a common stride and random ids all spread evenly.
-    private static ulong Mix(long key)
-    {
-        var z = (ulong)key;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    // Fibonacci hashing, as the single table before: the top byte of key × 2^64/φ picks the segment, the
+    // next 32 bits the slot. Sequential and strided ids (the usual primary keys) land evenly spaced with
+    // almost no probing; a full mix (splitmix64) measured 2-3× slower on 5,000,000 sequential ids and no
+    // faster on random ones.
+    private static ulong Mix(long key) => (ulong)key * 0x9E3779B97F4A7C15UL;
 
     // Lemire's multiply-shift maps 32 mixed bits onto the segment's slots without a power-of-two size.
-    private static int Home(ulong h, int blocks) => (int)(((h & 0xFFFFFFFFUL) * ((ulong)blocks << BlockBits)) >> 32);
+    private static int Home(ulong h, int blocks) => (int)((((h >> 24) & 0xFFFFFFFFUL) * ((ulong)blocks << BlockBits)) >> 32);
 
     private sealed class Segment(Block[] blocks)
     {
