@@ -32,6 +32,14 @@ internal sealed class KeyTracker
         return true;
     }
 
+    /// <summary>Forgets every key, keeping the integer table's blocks for the next use (<see cref="KeySpill"/> partitions).</summary>
+    public void Clear()
+    {
+        _longs.Clear();
+        _hasMinValue = false;
+        _strings.Clear();
+    }
+
     public bool TryAdd(string key, int value, bool replace, out int previous)
     {
         if (_strings.TryGetValue(key, out previous))

@@ -82,6 +82,20 @@ internal sealed class LongKeyTable
         return true;
     }
 
+    /// <summary>Forgets every key; each segment keeps one block, the rest go to the free list for reuse.</summary>
+    public void Clear()
+    {
+        foreach (var segment in _segments)
+        {
+            var blocks = segment.Blocks;
+            for (var i = 1; i < blocks.Length; i++) _free.Push(blocks[i]);
+            blocks[0].Keys.AsSpan().Fill(Empty);
+            if (blocks.Length > 1) segment.Blocks = [blocks[0]];
+            segment.Count = 0;
+        }
+        Count = 0;
+    }
+
     private void Grow(Segment segment)
     {
         var old = segment.Blocks;
