@@ -11,7 +11,8 @@ namespace EtlFunction.Cleaning;
 /// The streaming cleaner: reads a source CSV once (Sep, spans, no per-field strings), binds its
 /// header to the contract, and for each record decides exactly one fate — written to the
 /// processed CSV, filtered by a contract filter, rejected with its line and reason, or superseded
-/// by a duplicate key. Memory is bounded by the longest record plus the dedupe key table.
+/// by a duplicate key. Memory is bounded by the longest record plus, for keep_first and reject
+/// (and string keys), the dedupe key table; keep_last on an integer key spills its keys (<see cref="KeySpill"/>).
 /// </summary>
 public sealed class CsvCleaner(DatasetContract contract)
 {
@@ -102,6 +103,9 @@ public sealed class CsvCleaner(DatasetContract contract)
         var keyIsLong = PassState.IsLongKey(contract);
         var lineOffset = Part?.LineOffset ?? 0;
         var keyLog = Part?.Keys;
+        // keep_last on an integer key: the keys go to disk and are resolved after the pass (KeySpill),
+        // so memory does not grow with the distinct keys. Other policies need the answer per row.
+        using var spill = hasKey && keyLog is null && dedupe == DedupePolicy.KeepLast && keyIsLong && superseded is not null ? new KeySpill() : null;
 
         // Records are cleaned on worker threads and consumed here in file order, where the
         // order-dependent work happens: dedupe, writing, counting.
@@ -130,6 +134,10 @@ public sealed class CsvCleaner(DatasetContract contract)
             {
                 // A piece of a split file: the merge decides duplicates across all pieces.
                 keyLog.Add(o, keyIsLong);
+            }
+            else if (spill is not null)
+            {
+                spill.Add(o.LongKey, checked((int)writer.Rows));
             }
             else if (hasKey)
             {
@@ -164,6 +172,8 @@ public sealed class CsvCleaner(DatasetContract contract)
             () => progress?.Invoke(new CleanProgress(read, input.BytesRead)), ct);
         writer.Flush();
         rejectsOut.Flush();
+        long spilledKeys = 0;
+        if (spill is not null) (spilledKeys, deduped) = spill.Resolve(superseded!, ct);
         progress?.Invoke(new CleanProgress(read, input.BytesRead));
         return new CleanResult
         {
@@ -178,7 +188,7 @@ public sealed class CsvCleaner(DatasetContract contract)
             InvalidUtf8Sequences = input.InvalidSequences,
             RejectsByColumn = rejectsByColumn,
             FilteredByColumn = filteredByColumn,
-            DistinctKeys = keys.Count,
+            DistinctKeys = keys.Count + spilledKeys,
         };
     }
 

@@ -12,7 +12,9 @@ namespace EtlFunction.Cleaning;
 internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int fieldCount, InputDecoder input) : IDisposable
 {
     private readonly PassState _state = new(contract, sourceIndex);
-    private readonly CanonicalCsvWriter _writer = new(Stream.Null, int.MaxValue / 2);
+    // Rows are taken in place and the writer reset (it never flushes here); the threshold only sizes the
+    // first buffer, which grows for a longer row. (int.MaxValue / 2 rented 1 GiB per worker.)
+    private readonly CanonicalCsvWriter _writer = new(Stream.Null, 64 << 10);
     private readonly List<(string Column, string Reason)> _errors = [];
 
     public bool KeyIsLong => _state.KeyIsLong;
