@@ -10,7 +10,7 @@ namespace EtlFunction.Storage;
 /// the next one fills (so at most two parts are held). An object that fits one part is sent as a single
 /// PutObject at commit. Nothing is visible under the key before <see cref="CommitAsync"/>
 /// (CompleteMultipartUpload is atomic); disposing without commit aborts the multipart upload.
-/// Objects are limited to 10,000 parts (80 GB at the default 8 MiB part size).
+/// Objects are limited to 10,000 parts (48 GiB at the default 5 MiB part size).
 /// </summary>
 internal sealed class S3ObjectWriter : ObjectWriter
 {

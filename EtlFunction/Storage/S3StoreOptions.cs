@@ -51,8 +51,13 @@ public sealed record S3StoreOptions
     public string? ServerSideEncryption { get; init; }
     public string? KmsKeyId { get; init; }
 
-    /// <summary>The multipart part size: the unit of upload and of buffered memory (at most two parts per writer).</summary>
-    public int PartSize { get; init; } = 8 << 20;
+    /// <summary>
+    /// The multipart part size: the unit of upload and of buffered memory (at most two parts per writer).
+    /// S3's minimum, 5 MiB, by default: a step's peak memory stays low (the archive to S3 holds two parts
+    /// beside two Parquet row groups), and 10,000 parts still allow objects of 48 GiB, beyond what one
+    /// Lambda writes in its 15 minutes.
+    /// </summary>
+    public int PartSize { get; init; } = MinPartSize;
 
     /// <summary>Retries the SDK makes (standard retry mode, exponential backoff) before a failure surfaces as <see cref="ErrorType.TransientError"/>.</summary>
     public int MaxRetries { get; init; } = 4;

@@ -3,12 +3,12 @@
 //   node duckdb-peer.mjs csv          IN.csv OUT.csv               R0–R9 clean → CSV (the RULES.md SQL as is)
 //   node duckdb-peer.mjs csv+parquet  IN.csv OUT.csv OUT.parquet   clean once, then COPY to CSV and to typed Parquet
 //   node duckdb-peer.mjs parquet      PROCESSED.csv OUT.parquet    an already cleaned CSV → typed Parquet
-// Two threads (the machine's cores), Parquet snappy in row groups of 131,072 rows like contracts/orders.yaml.
+// Two threads (the machine's cores), Parquet snappy in row groups of 65,536 rows like contracts/orders.yaml.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [mode, input, ...outs] = process.argv.slice(2);
 const q = (s) => `'${s.replaceAll("'", "''")}'`;
-const parquet = () => `(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 131072)`;
+const parquet = () => `(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 65536)`;
 const csv = `(FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')`;
 
 const raw = (file) => `CREATE TEMP TABLE raw AS

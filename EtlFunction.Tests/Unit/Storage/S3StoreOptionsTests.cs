@@ -17,7 +17,7 @@ public class S3StoreOptionsTests
         var o = From();
         Assert.That((o.ServiceUrl, o.Region, o.Compatibility, o.ServerSideEncryption, o.KmsKeyId, o.AccessKey),
             Is.EqualTo(((Uri?)null, (string?)null, S3Compatibility.Standard, (string?)null, (string?)null, (string?)null)));
-        Assert.That(o.PartSize, Is.EqualTo(8 << 20));
+        Assert.That(o.PartSize, Is.EqualTo(5 << 20));
     }
 
     [Test]
