@@ -7,7 +7,7 @@ namespace EtlFunction.Cleaning;
 /// <summary>
 /// One contract column compiled for the hot path: unquote, transform, NULL tokens, parse, check —
 /// on spans, reusing its own buffers, allocating nothing for a valid value. After
-/// <see cref="Clean"/> the result is in <see cref="IsNull"/>, <see cref="Long"/>,
+/// <see cref="Clean(ReadOnlySpan{char})"/> the result is in <see cref="IsNull"/>, <see cref="Long"/>,
 /// <see cref="Double"/> and <see cref="Text"/>, or the reason in <see cref="Error"/>.
 /// </summary>
 internal sealed class ColumnCleaner
@@ -27,6 +27,9 @@ internal sealed class ColumnCleaner
     private char[] _a = new char[256];
     private char[] _b = new char[256];
     private char[] _value = new char[256];
+    /// <summary>Where <see cref="Text"/> lives: the source record, a scratch buffer or <see cref="_value"/>.</summary>
+    private char[] _text;
+    private int _textStart;
     private int _valueLength;
 
     public ColumnSpec Spec { get; }
@@ -38,11 +41,12 @@ internal sealed class ColumnCleaner
     public long Long { get; private set; }
     public double Double { get; private set; }
     /// <summary>The cleaned text (after transforms); for strings it is the value.</summary>
-    public ReadOnlySpan<char> Text => _value.AsSpan(0, _valueLength);
+    public ReadOnlySpan<char> Text => _text.AsSpan(_textStart, _valueLength);
     public string? Error { get; private set; }
 
     public ColumnCleaner(ColumnSpec spec, int sourceIndex, DatasetContract contract)
     {
+        _text = _value;
         Spec = spec;
         Type = spec.Type;
         SourceIndex = sourceIndex;
@@ -69,11 +73,20 @@ internal sealed class ColumnCleaner
     }
 
     /// <summary>Cleans one raw field (as it stands in the file, quotes included). Returns false with <see cref="Error"/> set.</summary>
-    public bool Clean(ReadOnlySpan<char> raw)
+    public bool Clean(ReadOnlySpan<char> raw) => Clean(raw, null);
+
+    /// <summary>
+    /// Cleans a raw field that lies in <paramref name="home"/>, which stays unchanged until the row
+    /// is written: <see cref="Text"/> then points into it instead of copying the value (every field
+    /// of every row was copied once more only to be read back by the writer).
+    /// </summary>
+    internal bool Clean(ReadOnlySpan<char> raw, char[]? home)
     {
         Error = null;
         IsNull = false;
         _valueLength = 0;
+        _text = _value;
+        _textStart = 0;
         if (raw.Length > _maxFieldLength)
         {
             return Fail($"field is {raw.Length:N0} characters, over the limit of {_maxFieldLength:N0} (max_field_length)");
@@ -92,7 +105,7 @@ internal sealed class ColumnCleaner
             if (_default is null) return SetNull();
             s = _default;
         }
-        if (!Parse(s)) return false;
+        if (!Parse(s, home)) return false;
         if (_check is not null)
         {
             var reason = _check.Evaluate(Text, Long, Double);
@@ -121,9 +134,9 @@ internal sealed class ColumnCleaner
         return s.IsEmpty;
     }
 
-    private bool Parse(ReadOnlySpan<char> s)
+    private bool Parse(ReadOnlySpan<char> s, char[]? home)
     {
-        CopyToValue(s);
+        SetText(s, home);
         long l = 0;
         double d = 0;
         bool ok;
@@ -274,8 +287,11 @@ internal sealed class ColumnCleaner
         }
     }
 
-    private static bool HasUpper(ReadOnlySpan<char> s)
+    /// <summary>True when lower-casing changes <paramref name="s"/>; vectorised for ASCII (most values are already lower case).</summary>
+    internal static bool HasUpper(ReadOnlySpan<char> s)
     {
+        if (s.ContainsAnyInRange('A', 'Z')) return true;
+        if (!s.ContainsAnyExceptInRange('\0', '\u007f')) return false;
         foreach (var ch in s)
         {
             if (ch is >= 'A' and <= 'Z' || ch > 127 && char.IsUpper(ch)) return true;
@@ -292,11 +308,22 @@ internal sealed class ColumnCleaner
         else _a = buf;
     }
 
-    private void CopyToValue(ReadOnlySpan<char> s)
+    /// <summary>Makes <paramref name="s"/> the <see cref="Text"/>: in place when it lies in the record or a scratch buffer, else copied.</summary>
+    private void SetText(ReadOnlySpan<char> s, char[]? home)
     {
-        Grow(ref _value, s.Length);
-        s.CopyTo(_value);
         _valueLength = s.Length;
+        // Overlaps gives the offset of its argument from the span it is called on.
+        if (home is not null && home.AsSpan().Overlaps(s, out var at)) _text = home;
+        else if (_a.AsSpan().Overlaps(s, out at)) _text = _a;
+        else if (_b.AsSpan().Overlaps(s, out at)) _text = _b;
+        else
+        {
+            Grow(ref _value, s.Length);
+            s.CopyTo(_value);
+            _text = _value;
+            at = 0;
+        }
+        _textStart = at;
     }
 
     private static void Grow(ref char[] buf, int length)
