@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 using EtlFunction.Cleaning;
@@ -51,9 +54,10 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
             _buffer[_pos++] = (byte)'"';
             return;
         }
+        Ensure(s.Length * 3);
+        if (TryWritePlainAscii(s)) return;
         if (s.IndexOfAny(NeedsQuote) < 0)
         {
-            Ensure(s.Length * 3);
             Utf8.FromUtf16(s, _buffer.AsSpan(_pos), out _, out var written);
             _pos += written;
             return;
@@ -70,6 +74,47 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
             s = s[(q + 1)..];
         }
         _buffer[_pos++] = (byte)'"';
+    }
+
+    /// <summary>
+    /// Writes <paramref name="s"/> as is when it is all ASCII and needs no quotes — nearly every
+    /// string value — checking and narrowing eight characters per step in one pass, where the
+    /// general path searched for quote characters and then transcoded (two calls per field).
+    /// False, with nothing written, when some character needs the general path.
+    /// </summary>
+    private bool TryWritePlainAscii(ReadOnlySpan<char> s)
+    {
+        var dest = _buffer.AsSpan(_pos);
+        if (s.Length < Vector128<ushort>.Count)
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                var c = s[i];
+                if (c > 0x7F || c is ',' or '"' or '\r' or '\n') return false;
+                dest[i] = (byte)c;
+            }
+            _pos += s.Length;
+            return true;
+        }
+        ref var src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+        ref var dst = ref MemoryMarshal.GetReference(dest);
+        var last = (nuint)(s.Length - Vector128<ushort>.Count);
+        for (nuint i = 0; ; i += (nuint)Vector128<ushort>.Count)
+        {
+            // The last step overlaps the one before so no scalar tail is needed.
+            if (i > last) i = last;
+            var v = Vector128.LoadUnsafe(ref src, i);
+            var bad = Vector128.GreaterThan(v, Vector128.Create((ushort)0x7F))
+                | Vector128.Equals(v, Vector128.Create((ushort)','))
+                | Vector128.Equals(v, Vector128.Create((ushort)'"'))
+                | Vector128.Equals(v, Vector128.Create((ushort)'\r'))
+                | Vector128.Equals(v, Vector128.Create((ushort)'\n'));
+            if (bad != Vector128<ushort>.Zero) return false;
+            Vector128.Narrow(v, v).GetLower().StoreUnsafe(ref dst, i);
+            if (i == last) break;
+        }
+        _pos += s.Length;
+        return true;
     }
 
     public void WriteInt64(long v)
