@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using EtlFunction.Contracts;
@@ -100,7 +102,7 @@ internal sealed class ColumnCleaner
         }
         for (var i = 0; i < _transforms.Length; i++) s = Apply(i, s);
 
-        if (IsNullToken(s, quoted))
+        if (s.Length <= _maxNullTokenLength && IsNullToken(s, quoted))
         {
             if (_default is null) return SetNull();
             s = _default;
@@ -312,10 +314,9 @@ internal sealed class ColumnCleaner
     private void SetText(ReadOnlySpan<char> s, char[]? home)
     {
         _valueLength = s.Length;
-        // Overlaps gives the offset of its argument from the span it is called on.
-        if (home is not null && home.AsSpan().Overlaps(s, out var at)) _text = home;
-        else if (_a.AsSpan().Overlaps(s, out at)) _text = _a;
-        else if (_b.AsSpan().Overlaps(s, out at)) _text = _b;
+        if (home is not null && StartsIn(home, s, out var at)) _text = home;
+        else if (StartsIn(_a, s, out at)) _text = _a;
+        else if (StartsIn(_b, s, out at)) _text = _b;
         else
         {
             Grow(ref _value, s.Length);
@@ -324,6 +325,19 @@ internal sealed class ColumnCleaner
             at = 0;
         }
         _textStart = at;
+    }
+
+    /// <summary>
+    /// True when non-empty <paramref name="s"/> starts inside <paramref name="array"/> — and so lies
+    /// in it, being a slice of it or of another array — with its offset there. A cheaper inlined
+    /// form of <c>Overlaps</c>, run for every field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StartsIn(char[] array, ReadOnlySpan<char> s, out int at)
+    {
+        var bytes = (nuint)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(array), ref MemoryMarshal.GetReference(s));
+        at = (int)(bytes / sizeof(char));
+        return !s.IsEmpty && bytes < (nuint)array.Length * sizeof(char);
     }
 
     private static void Grow(ref char[] buf, int length)

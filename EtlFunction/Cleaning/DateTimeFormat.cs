@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace EtlFunction.Cleaning;
 
@@ -260,6 +261,7 @@ public sealed class DateTimeFormat
         }
 
         /// <summary>The value of <paramref name="n"/> digits at <paramref name="at"/>, or -1 when one is not a digit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int Digits(ReadOnlySpan<char> s, int at, int n)
         {
             var value = 0;

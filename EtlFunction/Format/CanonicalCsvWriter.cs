@@ -296,6 +296,7 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
         b[1] = (byte)('0' + v % 10);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Two(int v)
     {
         _buffer[_pos++] = (byte)('0' + v / 10);
@@ -316,6 +317,7 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Separator()
     {
         if (_firstField)
@@ -327,9 +329,17 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
         _buffer[_pos++] = (byte)',';
     }
 
+    // Called for every field: the check is inlined, the rare growth is not (it kept Ensure itself
+    // from being inlined, a call per field).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int n)
     {
-        if (_pos + n <= _buffer.Length) return;
+        if (_pos + n > _buffer.Length) Grow(n);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int n)
+    {
         var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _pos + n));
         _buffer.AsSpan(0, _pos).CopyTo(bigger);
         ArrayPool<byte>.Shared.Return(_buffer);
