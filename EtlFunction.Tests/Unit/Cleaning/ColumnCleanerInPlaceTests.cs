@@ -23,7 +23,7 @@ public class ColumnCleanerInPlaceTests
     private static readonly string[] Fields =
     [
         "", "\"\"", "NULL", "abc", " Abc ", "\"a,b\"", "\"say \"\"hi\"\"\"", "ÄÖÜ straße", "  x  y  ", "\"unterminated", "\"bad\"x",
-        "7", "0", "-3", "12/31/2023", " 2023-02-30 ", "USER@Mail.TEST", "İstanbul", "ǅ", "\"  Padded  \"",
+        "7", "0", "-3", "12/31/2023", " 2023-02-30 ", "USER@Mail.TEST", "İstanbul", "ǅ", "\"  Padded  \"", "\u00a0nbsp\u00a0", "\tTab\t", "x ", " x", "~ok!", "\u2003em\u2003", "\u0085next",
     ];
 
     [Test]
@@ -43,6 +43,19 @@ public class ColumnCleanerInPlaceTests
                 Assert.That((ok1, inPlace.IsNull, inPlace.Long, inPlace.Error), Is.EqualTo((ok2, copied.IsNull, copied.Long, copied.Error)), what);
                 Assert.That(inPlace.Text.ToString(), Is.EqualTo(copied.Text.ToString()), what);
             }
+        }
+    }
+
+    [Test]
+    public void Clean_TrimTransform_SameAsStringTrim()
+    {
+        var contract = CleanHarness.Contract("dataset: t\ncolumns:\n  - {name: s, type: string, transforms: [trim]}\n");
+        var cleaner = new ColumnCleaner(contract.Columns[0], 0, contract);
+        foreach (var f in Fields.Where(f => !f.StartsWith('"') && f.Trim().Length > 0))
+        {
+            Assert.That(cleaner.Clean(f), Is.True, f);
+            if (cleaner.IsNull) continue; // a NULL token of the contract's defaults
+            Assert.That(cleaner.Text.ToString(), Is.EqualTo(f.Trim()), $"field '{f}'");
         }
     }
 
