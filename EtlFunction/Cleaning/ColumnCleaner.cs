@@ -86,9 +86,9 @@ internal sealed class ColumnCleaner
     {
         Error = null;
         IsNull = false;
+        // Text stays where the last value was, now empty; _text is not reset here because every
+        // reference store costs a GC write barrier, and this runs for every field.
         _valueLength = 0;
-        _text = _value;
-        _textStart = 0;
         if (raw.Length > _maxFieldLength)
         {
             return Fail($"field is {raw.Length:N0} characters, over the limit of {_maxFieldLength:N0} (max_field_length)");
@@ -314,16 +314,19 @@ internal sealed class ColumnCleaner
     private void SetText(ReadOnlySpan<char> s, char[]? home)
     {
         _valueLength = s.Length;
-        if (home is not null && StartsIn(home, s, out var at)) _text = home;
-        else if (StartsIn(_a, s, out at)) _text = _a;
-        else if (StartsIn(_b, s, out at)) _text = _b;
+        char[] where;
+        if (home is not null && StartsIn(home, s, out var at)) where = home;
+        else if (StartsIn(_a, s, out at)) where = _a;
+        else if (StartsIn(_b, s, out at)) where = _b;
         else
         {
             Grow(ref _value, s.Length);
             s.CopyTo(_value);
-            _text = _value;
+            where = _value;
             at = 0;
         }
+        // Nearly always the same array as for the previous value: skip the store and its write barrier.
+        if (!ReferenceEquals(_text, where)) _text = where;
         _textStart = at;
     }
 
