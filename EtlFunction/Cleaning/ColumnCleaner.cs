@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using EtlFunction.Contracts;
@@ -7,7 +9,7 @@ namespace EtlFunction.Cleaning;
 /// <summary>
 /// One contract column compiled for the hot path: unquote, transform, NULL tokens, parse, check —
 /// on spans, reusing its own buffers, allocating nothing for a valid value. After
-/// <see cref="Clean"/> the result is in <see cref="IsNull"/>, <see cref="Long"/>,
+/// <see cref="Clean(ReadOnlySpan{char})"/> the result is in <see cref="IsNull"/>, <see cref="Long"/>,
 /// <see cref="Double"/> and <see cref="Text"/>, or the reason in <see cref="Error"/>.
 /// </summary>
 internal sealed class ColumnCleaner
@@ -27,6 +29,9 @@ internal sealed class ColumnCleaner
     private char[] _a = new char[256];
     private char[] _b = new char[256];
     private char[] _value = new char[256];
+    /// <summary>Where <see cref="Text"/> lives: the source record, a scratch buffer or <see cref="_value"/>.</summary>
+    private char[] _text;
+    private int _textStart;
     private int _valueLength;
 
     public ColumnSpec Spec { get; }
@@ -38,11 +43,12 @@ internal sealed class ColumnCleaner
     public long Long { get; private set; }
     public double Double { get; private set; }
     /// <summary>The cleaned text (after transforms); for strings it is the value.</summary>
-    public ReadOnlySpan<char> Text => _value.AsSpan(0, _valueLength);
+    public ReadOnlySpan<char> Text => _text.AsSpan(_textStart, _valueLength);
     public string? Error { get; private set; }
 
     public ColumnCleaner(ColumnSpec spec, int sourceIndex, DatasetContract contract)
     {
+        _text = _value;
         Spec = spec;
         Type = spec.Type;
         SourceIndex = sourceIndex;
@@ -69,10 +75,19 @@ internal sealed class ColumnCleaner
     }
 
     /// <summary>Cleans one raw field (as it stands in the file, quotes included). Returns false with <see cref="Error"/> set.</summary>
-    public bool Clean(ReadOnlySpan<char> raw)
+    public bool Clean(ReadOnlySpan<char> raw) => Clean(raw, null);
+
+    /// <summary>
+    /// Cleans a raw field that lies in <paramref name="home"/>, which stays unchanged until the row
+    /// is written: <see cref="Text"/> then points into it instead of copying the value (every field
+    /// of every row was copied once more only to be read back by the writer).
+    /// </summary>
+    internal bool Clean(ReadOnlySpan<char> raw, char[]? home)
     {
         Error = null;
         IsNull = false;
+        // Text stays where the last value was, now empty; _text is not reset here because every
+        // reference store costs a GC write barrier, and this runs for every field.
         _valueLength = 0;
         if (raw.Length > _maxFieldLength)
         {
@@ -87,12 +102,12 @@ internal sealed class ColumnCleaner
         }
         for (var i = 0; i < _transforms.Length; i++) s = Apply(i, s);
 
-        if (IsNullToken(s, quoted))
+        if (s.Length <= _maxNullTokenLength && IsNullToken(s, quoted))
         {
             if (_default is null) return SetNull();
             s = _default;
         }
-        if (!Parse(s)) return false;
+        if (!Parse(s, home)) return false;
         if (_check is not null)
         {
             var reason = _check.Evaluate(Text, Long, Double);
@@ -121,9 +136,9 @@ internal sealed class ColumnCleaner
         return s.IsEmpty;
     }
 
-    private bool Parse(ReadOnlySpan<char> s)
+    private bool Parse(ReadOnlySpan<char> s, char[]? home)
     {
-        CopyToValue(s);
+        SetText(s, home);
         long l = 0;
         double d = 0;
         bool ok;
@@ -274,8 +289,11 @@ internal sealed class ColumnCleaner
         }
     }
 
-    private static bool HasUpper(ReadOnlySpan<char> s)
+    /// <summary>True when lower-casing changes <paramref name="s"/>; vectorised for ASCII (most values are already lower case).</summary>
+    internal static bool HasUpper(ReadOnlySpan<char> s)
     {
+        if (s.ContainsAnyInRange('A', 'Z')) return true;
+        if (!s.ContainsAnyExceptInRange('\0', '\u007f')) return false;
         foreach (var ch in s)
         {
             if (ch is >= 'A' and <= 'Z' || ch > 127 && char.IsUpper(ch)) return true;
@@ -292,11 +310,37 @@ internal sealed class ColumnCleaner
         else _a = buf;
     }
 
-    private void CopyToValue(ReadOnlySpan<char> s)
+    /// <summary>Makes <paramref name="s"/> the <see cref="Text"/>: in place when it lies in the record or a scratch buffer, else copied.</summary>
+    private void SetText(ReadOnlySpan<char> s, char[]? home)
     {
-        Grow(ref _value, s.Length);
-        s.CopyTo(_value);
         _valueLength = s.Length;
+        char[] where;
+        if (home is not null && StartsIn(home, s, out var at)) where = home;
+        else if (StartsIn(_a, s, out at)) where = _a;
+        else if (StartsIn(_b, s, out at)) where = _b;
+        else
+        {
+            Grow(ref _value, s.Length);
+            s.CopyTo(_value);
+            where = _value;
+            at = 0;
+        }
+        // Nearly always the same array as for the previous value: skip the store and its write barrier.
+        if (!ReferenceEquals(_text, where)) _text = where;
+        _textStart = at;
+    }
+
+    /// <summary>
+    /// True when non-empty <paramref name="s"/> starts inside <paramref name="array"/> — and so lies
+    /// in it, being a slice of it or of another array — with its offset there. A cheaper inlined
+    /// form of <c>Overlaps</c>, run for every field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StartsIn(char[] array, ReadOnlySpan<char> s, out int at)
+    {
+        var bytes = (nuint)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(array), ref MemoryMarshal.GetReference(s));
+        at = (int)(bytes / sizeof(char));
+        return !s.IsEmpty && bytes < (nuint)array.Length * sizeof(char);
     }
 
     private static void Grow(ref char[] buf, int length)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace EtlFunction.Cleaning;
 
@@ -15,6 +16,13 @@ public sealed class DateTimeFormat
 
     private readonly (Tok Kind, int Arg)[] _tokens;
     private readonly bool _iso;
+    /// <summary>
+    /// The layout when every token has a fixed width (<c>yyyy-MM-dd</c>, <c>MM/dd/yyyy</c>,
+    /// <c>yyyy-MM-dd'T'HH:mm:ss'Z'</c>): each field then sits at a known offset, so a value is
+    /// checked by its length and read at those offsets instead of walking the tokens per value.
+    /// Null when some token has a variable width (<c>M</c>, <c>d</c>, <c>H</c>, offsets).
+    /// </summary>
+    private readonly FixedLayout? _fixed;
 
     public string Text { get; }
     /// <summary>True when the format has a time part (hours).</summary>
@@ -26,6 +34,7 @@ public sealed class DateTimeFormat
         _tokens = tokens;
         _iso = iso;
         HasTime = iso || tokens.Any(t => t.Item1 is Tok.Hour2 or Tok.Hour12);
+        _fixed = iso ? null : FixedLayout.TryCreate(tokens);
     }
 
     public static DateTimeFormat Iso8601 { get; } = new("iso8601", [], iso: true);
@@ -96,6 +105,17 @@ public sealed class DateTimeFormat
     /// <paramref name="offsetMinutes"/> the UTC offset found (0 when the format has none).
     /// </summary>
     public bool TryParse(ReadOnlySpan<char> s, out int dayNumber, out long microsOfDay, out int offsetMinutes)
+    {
+        if (_fixed is { } f)
+        {
+            offsetMinutes = 0;
+            return f.TryParse(s, out dayNumber, out microsOfDay);
+        }
+        return TryParseGeneral(s, out dayNumber, out microsOfDay, out offsetMinutes);
+    }
+
+    /// <summary>The token-by-token parser every format supports; <see cref="TryParse"/> agrees with it (tests compare the two).</summary>
+    internal bool TryParseGeneral(ReadOnlySpan<char> s, out int dayNumber, out long microsOfDay, out int offsetMinutes)
     {
         if (_iso) return TryParseIso(s, out dayNumber, out microsOfDay, out offsetMinutes);
         dayNumber = 0;
@@ -174,12 +194,85 @@ public sealed class DateTimeFormat
     {
         dayNumber = 0;
         microsOfDay = 0;
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        if (year is < 1 or > 9999 || !CivilDays.TryDayNumber(year, month, day, out var dn)) return false;
         if (hour > 23 || minute > 59 || second > 59) return false;
         if (ticks % 10 != 0) return false; // finer than a microsecond would be lost
-        dayNumber = new DateOnly(year, month, day).DayNumber;
+        dayNumber = dn;
         microsOfDay = ((hour * 60L + minute) * 60 + second) * 1_000_000 + ticks / 10;
         return true;
+    }
+
+    /// <summary>Field offsets of a format whose tokens all have a fixed width (see <see cref="_fixed"/>).</summary>
+    private sealed class FixedLayout
+    {
+        private int _length, _year = -1, _month = -1, _day = -1, _hour = -1, _minute = -1, _second = -1, _fraction = -1, _fractionDigits;
+        private (int At, char Ch)[] _literals = [];
+
+        public static FixedLayout? TryCreate((Tok Kind, int Arg)[] tokens)
+        {
+            var l = new FixedLayout();
+            var literals = new List<(int, char)>();
+            var p = 0;
+            foreach (var (kind, arg) in tokens)
+            {
+                // A field given twice is left to the general parser (the last one wins there).
+                switch (kind)
+                {
+                    case Tok.Year4 when l._year < 0: l._year = p; p += 4; break;
+                    case Tok.Month2 when l._month < 0: l._month = p; p += 2; break;
+                    case Tok.Day2 when l._day < 0: l._day = p; p += 2; break;
+                    case Tok.Hour2 when l._hour < 0: l._hour = p; p += 2; break;
+                    case Tok.Minute2 when l._minute < 0: l._minute = p; p += 2; break;
+                    case Tok.Second2 when l._second < 0: l._second = p; p += 2; break;
+                    case Tok.Fraction when l._fraction < 0: l._fraction = p; l._fractionDigits = arg; p += arg; break;
+                    case Tok.Literal: literals.Add((p, (char)arg)); p++; break;
+                    default: return null;
+                }
+            }
+            l._length = p;
+            l._literals = literals.ToArray();
+            return l;
+        }
+
+        public bool TryParse(ReadOnlySpan<char> s, out int dayNumber, out long microsOfDay)
+        {
+            dayNumber = 0;
+            microsOfDay = 0;
+            if (s.Length != _length) return false;
+            foreach (var (at, ch) in _literals)
+            {
+                if (s[at] != ch) return false;
+            }
+            var year = Digits(s, _year, 4);
+            var month = Digits(s, _month, 2);
+            var day = Digits(s, _day, 2);
+            var hour = _hour < 0 ? 0 : Digits(s, _hour, 2);
+            var minute = _minute < 0 ? 0 : Digits(s, _minute, 2);
+            var second = _second < 0 ? 0 : Digits(s, _second, 2);
+            long ticks = 0;
+            if (_fraction >= 0)
+            {
+                var frac = Digits(s, _fraction, _fractionDigits);
+                if (frac < 0) return false;
+                ticks = frac * Pow10(7 - _fractionDigits);
+            }
+            if ((year | month | day | hour | minute | second) < 0) return false;
+            return Assemble(year, month, day, hour, minute, second, ticks, out dayNumber, out microsOfDay);
+        }
+
+        /// <summary>The value of <paramref name="n"/> digits at <paramref name="at"/>, or -1 when one is not a digit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Digits(ReadOnlySpan<char> s, int at, int n)
+        {
+            var value = 0;
+            foreach (var ch in s.Slice(at, n))
+            {
+                var d = (uint)(ch - '0');
+                if (d > 9) return -1;
+                value = value * 10 + (int)d;
+            }
+            return value;
+        }
     }
 
     private static bool Offset(ReadOnlySpan<char> s, ref int p, out int minutes)

@@ -43,16 +43,16 @@ internal sealed class PassState
         && contract.Columns[contract.IndexOf(contract.PrimaryKey[0])].Type.Kind is not (TypeKind.String or TypeKind.Double);
 
     /// <summary>Cleans column <paramref name="c"/> of the current row once; later calls return the cached outcome.</summary>
-    public bool CleanColumn(int c, RawRecord row)
+    public bool CleanColumn(int c, in RawRecord row)
     {
         if (_cleanedAt[c] == Row) return _ok[c];
         _cleanedAt[c] = Row;
         var cleaner = Cleaners[c];
-        return _ok[c] = cleaner.Clean(row[cleaner.SourceIndex]);
+        return _ok[c] = cleaner.Clean(row[cleaner.SourceIndex], row.Chars);
     }
 
     /// <summary>Returns the filter column that drops the row, or null to keep it. A value that fails to clean is left for validation to reject.</summary>
-    public string? FilterDrops(RawRecord row)
+    public string? FilterDrops(in RawRecord row)
     {
         foreach (var (c, keep, cond) in _filters)
         {

@@ -8,17 +8,19 @@ namespace EtlFunction.Cleaning;
 /// One raw record as copied out of the CSV reader: the record's text and where each field lies in
 /// it. Lets worker threads clean records while the reader moves on.
 /// </summary>
-internal readonly ref struct RawRecord(ReadOnlySpan<char> chars, int start, int length, ReadOnlySpan<int> fieldStarts, ReadOnlySpan<int> fieldLengths, long line)
+internal readonly ref struct RawRecord(char[] chars, int start, int length, ReadOnlySpan<int> fieldStarts, ReadOnlySpan<int> fieldLengths, long line)
 {
-    private readonly ReadOnlySpan<char> _chars = chars;
+    private readonly char[] _chars = chars;
     private readonly ReadOnlySpan<int> _starts = fieldStarts;
     private readonly ReadOnlySpan<int> _lengths = fieldLengths;
 
     /// <summary>The record exactly as it stands in the file (no line end).</summary>
-    public ReadOnlySpan<char> Span => _chars.Slice(start, length);
+    public ReadOnlySpan<char> Span => _chars.AsSpan(start, length);
+    /// <summary>The batch's text the record and its fields lie in (unchanged while the batch is being cleaned).</summary>
+    public char[] Chars => _chars;
     public int ColCount => _starts.Length;
     public long Line => line;
-    public ReadOnlySpan<char> this[int i] => _chars.Slice(_starts[i], _lengths[i]);
+    public ReadOnlySpan<char> this[int i] => _chars.AsSpan(_starts[i], _lengths[i]);
 }
 
 /// <summary>
@@ -91,12 +93,12 @@ internal sealed class RecordBatch
 
     public void Reset()
     {
+        for (var i = 0; i < Count; i++) Outcomes[i].Reset();
         Count = 0;
         _charCount = 0;
         _fieldBase[0] = 0;
         Error = null;
         Done.Reset();
-        foreach (var o in Outcomes) o.Reset();
     }
 
     private void EnsureChars(int n)

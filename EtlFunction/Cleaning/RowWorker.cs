@@ -45,17 +45,17 @@ internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int
         {
             _state.Row++;
             // Filters first: a row the contract filters out is counted as filtered, not judged further.
-            var drop = _state.FilterDrops(row);
+            var drop = _state.FilterDrops(in row);
             if (drop is not null)
             {
                 o.Fate = RowFate.Filtered;
                 o.Column = drop;
                 return;
             }
-            for (var c = 0; c < _state.Cleaners.Length; c++)
+            var cleaners = _state.Cleaners;
+            for (var c = 0; c < cleaners.Length; c++)
             {
-                var cleaner = _state.Cleaners[c];
-                if (!_state.CleanColumn(c, row) && cleaner.Error is { } e) _errors.Add((cleaner.Spec.Name, e));
+                if (!_state.CleanColumn(c, in row) && cleaners[c].Error is { } e) _errors.Add((cleaners[c].Spec.Name, e));
             }
         }
         if (_errors.Count > 0)
