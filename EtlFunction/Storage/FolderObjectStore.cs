@@ -1,5 +1,5 @@
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace EtlFunction.Storage;
 
@@ -124,17 +124,21 @@ public sealed class FolderObjectStore(string root) : IObjectStore
     private const string TagsSuffix = ".tags~";
     private const string TempPrefix = ".tmp~";
 
-#pragma warning disable CA5351 // MD5 is S3's ETag algorithm here, not a security measure.
+    /// <remarks>
+    /// The folder store's ETag is the XXH128 of the content: like S3's it names the content (it feeds the
+    /// run id), but it costs the writer ~0.01 s per 100 MB where MD5 cost ~0.17 s, on the thread that
+    /// writes the processed rows. S3's own ETags are whatever S3 says (MD5 only for single-part objects).
+    /// </remarks>
     private static string ReadETag(string path)
     {
         var side = path + EtagSuffix;
         if (File.Exists(side) && File.GetLastWriteTimeUtc(side) >= File.GetLastWriteTimeUtc(path)) return File.ReadAllText(side);
-        using var f = File.OpenRead(path);
-        var etag = Convert.ToHexStringLower(MD5.HashData(f));
+        var hash = new XxHash128();
+        using (var f = File.OpenRead(path)) hash.Append(f);
+        var etag = Convert.ToHexStringLower(hash.GetCurrentHash());
         File.WriteAllText(side, etag);
         return etag;
     }
-#pragma warning restore CA5351
 
     private static ObjectInfo Info(string bucket, string key, string path, string etag)
     {
@@ -184,7 +188,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
     /// <summary>Computes the MD5 while the bytes pass, so the ETag costs no second read.</summary>
     private sealed class HashingStream(Stream inner) : Stream
     {
-        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        private readonly XxHash128 _hash = new();
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -198,23 +202,22 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            _md5.AppendData(buffer);
+            _hash.Append(buffer);
             inner.Write(buffer);
         }
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            _md5.AppendData(buffer.Span);
+            _hash.Append(buffer.Span);
             return inner.WriteAsync(buffer, cancellationToken);
         }
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        public string FinishHash() => Convert.ToHexStringLower(_md5.GetHashAndReset());
+        public string FinishHash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
                 inner.Dispose();
-                _md5.Dispose();
             }
             base.Dispose(disposing);
         }

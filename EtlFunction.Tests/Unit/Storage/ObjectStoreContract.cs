@@ -15,6 +15,9 @@ public abstract class ObjectStoreContract
     protected abstract string Bucket { get; }
     protected abstract string OtherBucket { get; }
 
+    /// <summary>The ETag the store gives an empty object, when it is known in advance (S3: the MD5 of nothing).</summary>
+    protected virtual string? EmptyObjectETag => null;
+
     /// <summary>A size that the store must upload in more than two pieces (S3: three parts and more).</summary>
     protected virtual int LargeSize => 12 << 20;
 
@@ -149,9 +152,7 @@ public abstract class ObjectStoreContract
         {
             var info = await w.CommitAsync();
             Assert.That(info.Size, Is.Zero);
-#pragma warning disable CA5351 // the ETag of an empty single-part object is the MD5 of nothing
-            Assert.That(info.ETag, Is.EqualTo(Convert.ToHexStringLower(MD5.HashData(Array.Empty<byte>()))));
-#pragma warning restore CA5351
+            if (EmptyObjectETag is { } expected) Assert.That(info.ETag, Is.EqualTo(expected));
         }
         Assert.That(await Read(P + "empty"), Is.Empty);
         Assert.That((await Store.HeadAsync(Bucket, P + "empty"))!.Size, Is.Zero);
