@@ -34,9 +34,19 @@ internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
         var hasKey = contract.Dedupe != DedupePolicy.None && contract.PrimaryKey.Count > 0;
         var drop = new OrdinalSet();
         var keys = new KeyTracker();
-        long deduped = 0, dupRejected = 0;
-        if (hasKey) (deduped, dupRejected) = DecideDuplicates(parts, results, keys, drop, ct);
-        return new DuplicateDecision(drop, deduped, dupRejected, keys.Count);
+        long deduped = 0, dupRejected = 0, spilledKeys = 0;
+        if (hasKey && contract.Dedupe == DedupePolicy.KeepLast && KeyIsLong())
+        {
+            // As the whole-file pass does for keep_last on an integer key: the (key, ordinal) pairs go to
+            // temp files and are resolved one partition at a time, so the merge's memory does not grow
+            // with the number of distinct keys (a Distributed Map's merge sees every key of the file).
+            (spilledKeys, deduped) = SpillKeepLast(parts, results, drop, ct);
+        }
+        else if (hasKey)
+        {
+            (deduped, dupRejected) = DecideDuplicates(parts, results, keys, drop, ct);
+        }
+        return new DuplicateDecision(drop, deduped, dupRejected, keys.Count + spilledKeys);
     }
 
     /// <summary>The counts of the whole run: the pieces' counts with the merge's dedupe applied.</summary>
@@ -104,6 +114,24 @@ internal sealed class PartMerger(DatasetContract contract, CsvCleaner reasons)
             if (seen != results[p].RowsWritten) throw new InvalidOperationException($"part {p}: {seen} keys logged for {results[p].RowsWritten} rows written");
         }
         return (deduped, rejected);
+    }
+
+    private static (long DistinctKeys, long Superseded) SpillKeepLast(PartInputs parts, IReadOnlyList<CleanResult> results, OrdinalSet drop, CancellationToken ct)
+    {
+        using var spill = new KeySpill();
+        long ordinal = 0;
+        for (var p = 0; p < parts.Count; p++)
+        {
+            ct.ThrowIfCancellationRequested();
+            long seen = 0;
+            foreach (var e in KeyLog.Read(parts.OpenKeys(p), keyIsLong: true, withRecord: false))
+            {
+                spill.Add(e.LongKey, checked((int)ordinal++));
+                seen++;
+            }
+            if (seen != results[p].RowsWritten) throw new InvalidOperationException($"part {p}: {seen} keys logged for {results[p].RowsWritten} rows written");
+        }
+        return spill.Resolve(drop, ct);
     }
 
     private bool KeyIsLong() =>
