@@ -88,11 +88,9 @@ public static class FinalizeStep
         for (var i = 0; i < parts; i++)
         {
             var key = Buckets.PieceKey(state.Dataset, state.RunId, i, "archive.json");
-            if (await ctx.Store.HeadAsync(ctx.Buckets.Processed, key, ct).ConfigureAwait(false) is null)
-            {
-                throw new EtlException(ErrorType.DataLossError, $"part {i} of {parts} was not archived ({ctx.Store.Describe(ctx.Buckets.Processed, key)} is missing)");
-            }
-            var refs = JsonSerializer.Deserialize<List<ArchiveRef>>(await ctx.Store.GetTextAsync(ctx.Buckets.Processed, key, ct).ConfigureAwait(false), Json.Options);
+            var text = await ctx.Store.TryGetTextAsync(ctx.Buckets.Processed, key, ct).ConfigureAwait(false)
+                ?? throw new EtlException(ErrorType.DataLossError, $"part {i} of {parts} was not archived ({ctx.Store.Describe(ctx.Buckets.Processed, key)} is missing)");
+            var refs = JsonSerializer.Deserialize<List<ArchiveRef>>(text, Json.Options);
             all.AddRange(refs ?? []);
         }
         return all;

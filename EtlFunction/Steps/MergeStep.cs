@@ -30,11 +30,9 @@ public static class MergeStep
         for (var i = 0; i < n; i++)
         {
             var key = Buckets.PieceKey(run.Dataset, run.RunId, i, "json");
-            if (await store.HeadAsync(bucket, key, ct).ConfigureAwait(false) is null)
-            {
-                throw new EtlException(ErrorType.InternalError, $"merge: piece {i} of {n} has no counts at {store.Describe(bucket, key)}: it did not complete");
-            }
-            results[i] = JsonSerializer.Deserialize<CleanResult>(await store.GetTextAsync(bucket, key, ct).ConfigureAwait(false), Json.Options)
+            var text = await store.TryGetTextAsync(bucket, key, ct).ConfigureAwait(false)
+                ?? throw new EtlException(ErrorType.InternalError, $"merge: piece {i} of {n} has no counts at {store.Describe(bucket, key)}: it did not complete");
+            results[i] = JsonSerializer.Deserialize<CleanResult>(text, Json.Options)
                 ?? throw new EtlException(ErrorType.InternalError, $"merge: the counts of piece {i} are empty");
         }
 

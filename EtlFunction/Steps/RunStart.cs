@@ -47,10 +47,10 @@ internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, 
     private static async Task<string?> PreviousArchiveDtAsync(StepContext ctx, string dataset, string runId, CancellationToken ct)
     {
         var key = Buckets.ManifestKey(dataset, runId);
-        if (await ctx.Store.HeadAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false) is null) return null;
+        if (await ctx.Store.TryGetTextAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false) is not { } text) return null;
         try
         {
-            using var doc = JsonDocument.Parse(await ctx.Store.GetTextAsync(ctx.Buckets.Archive, key, ct).ConfigureAwait(false));
+            using var doc = JsonDocument.Parse(text);
             return doc.RootElement.GetProperty("run").TryGetProperty("archiveDt", out var dt) ? dt.GetString() : null;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -20,6 +20,19 @@ public static class ObjectStoreExtensions
         return await r.ReadToEndAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>The object's text, or null when there is no such object: one GET where a HEAD and a GET would be two.</summary>
+    public static async Task<string?> TryGetTextAsync(this IObjectStore store, string bucket, string key, CancellationToken ct = default)
+    {
+        try
+        {
+            return await store.GetTextAsync(bucket, key, ct).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Streams a local file into the store (bounded memory whatever its size).</summary>
     public static async Task<ObjectInfo> PutFileAsync(this IObjectStore store, string bucket, string key, string path, CancellationToken ct = default)
     {
