@@ -39,16 +39,14 @@ public static class PlanStep
             return PlanResult.Single(info.Size, input.MaxConcurrency, sw.Elapsed.TotalSeconds);
         }
 
-        await using (var head = await ctx.Store.OpenRangeReadAsync(info.Bucket, info.Key, 0, Math.Min(info.Size, InputDecoder.SniffBytes), info.ETag, ct).ConfigureAwait(false))
-        {
-            var bytes = new byte[(int)Math.Min(info.Size, InputDecoder.SniffBytes)];
-            head.ReadExactly(bytes);
-            InputDecoder.EnsureText(bytes);
-        }
         RecordPlan plan;
         await using (var src = await ctx.Store.OpenRangeReadAsync(info.Bucket, info.Key, 0, info.Size, info.ETag, ct).ConfigureAwait(false))
         {
-            plan = await Task.Run(() => RecordBoundaryPlanner.Plan(src, input.ChunkSize), ct).ConfigureAwait(false);
+            // The binary sniff of the single path, on the first bytes of the same read.
+            var head = new byte[(int)Math.Min(info.Size, InputDecoder.SniffBytes)];
+            await src.ReadExactlyAsync(head, ct).ConfigureAwait(false);
+            InputDecoder.EnsureText(head);
+            plan = await Task.Run(() => RecordBoundaryPlanner.Plan(new PrefixStream(head, src), input.ChunkSize), ct).ConfigureAwait(false);
         }
         if (!plan.IsSplit)
         {

@@ -49,10 +49,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, start);
         var path = PathOf(bucket, key);
         if (!File.Exists(path)) throw new FileNotFoundException($"no object {bucket}/{key}", path);
-        if (etag is not null && ReadETag(path) != etag)
-        {
-            throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"{Describe(bucket, key)} changed since it was planned (expected ETag {etag}): plan the new version as a new run");
-        }
+        if (etag is not null && ReadETag(path) != etag) throw RangeStream.Changed(Describe(bucket, key), etag);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
         if (limit > file.Length)
         {
@@ -185,7 +182,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         }
     }
 
-    /// <summary>Computes the MD5 while the bytes pass, so the ETag costs no second read.</summary>
+    /// <summary>Computes the ETag's hash while the bytes pass, so it costs no second read.</summary>
     private sealed class HashingStream(Stream inner) : Stream
     {
         private readonly XxHash128 _hash = new();

@@ -6,6 +6,10 @@ namespace EtlFunction.Storage;
 /// </summary>
 internal sealed class RangeStream(Stream inner, long length) : ForwardReadStream
 {
+    /// <summary>What a ranged read with an ETag raises, in every store, when the object is no longer that version.</summary>
+    public static Errors.EtlException Changed(string where, string? etag, Exception? inner = null) =>
+        new(Errors.ErrorType.InvalidInput, $"{where} changed since it was planned (expected ETag {etag}): plan the new version as a new run", inner);
+
     private long _left = length;
 
     public override int Read(Span<byte> buffer)

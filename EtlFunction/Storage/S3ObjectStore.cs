@@ -75,21 +75,18 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Errors.EtlException e) when (e.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed })
         {
-            throw Changed(bucket, key, etag, e);
+            throw RangeStream.Changed(Describe(bucket, key), etag, e);
         }
         // Not every S3-compatible server honours If-Match; the response names the version it read.
         if (etag is not null && Unquote(response.ETag) != etag)
         {
             response.Dispose();
-            throw Changed(bucket, key, etag, null);
+            throw RangeStream.Changed(Describe(bucket, key), etag);
         }
         // Exactly the bytes asked for, whatever the server sends (s3rver 3.7.1 answers "bytes=0-0" with the
         // whole object); a body that ends early fails the read instead of passing as a short range.
         return new RangeStream(new S3ReadStream(response, bucket, key), limit - start);
     }
-
-    private Errors.EtlException Changed(string bucket, string key, string? etag, Exception? inner) =>
-        new(Errors.ErrorType.InvalidInput, $"{Describe(bucket, key)} changed since it was planned (expected ETag {etag}): plan the new version as a new run", inner);
 
     public Task<ObjectWriter> OpenWriteAsync(string bucket, string key, CancellationToken ct = default) =>
         Task.FromResult<ObjectWriter>(new S3ObjectWriter(this, bucket, key, ct));
