@@ -26,20 +26,15 @@ public static class ArchiveStep
     {
         var sw = Stopwatch.StartNew();
         var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
-        var expected = state.RowsWritten;
-        if (part is { } pi && state.Parts is { } listRef)
-        {
-            var list = await ProcessedInput.ReadPartListAsync(ctx, listRef, ct).ConfigureAwait(false);
-            if (pi < 0 || pi >= list.Parts.Count) throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"part {pi} is not one of the run's {list.Parts.Count} parts");
-            expected = list.Parts[pi].Rows - list.Parts[pi].Dropped;
-        }
         var fallbackDt = state.ArchiveDt
             ?? (state.Source.LastModified ?? ctx.Clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var writers = new Dictionary<string, ObjectWriter>(StringComparer.Ordinal);
         var refs = new List<ArchiveRef>();
+        long expected;
         try
         {
-            await using (var input = await ProcessedInput.OpenAsync(ctx, state, part, ct).ConfigureAwait(false))
+            (var input, expected) = await ProcessedInput.OpenCountedAsync(ctx, state, part, ct).ConfigureAwait(false);
+            await using (input)
             {
                 var files = await Task.Run(() =>
                 {

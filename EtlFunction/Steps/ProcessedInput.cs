@@ -17,13 +17,17 @@ internal static class ProcessedInput
 {
     private const int PauseBytes = 4 << 20;
 
-    public static async Task<Stream> OpenAsync(StepContext ctx, RunState state, int? part, CancellationToken ct)
+    public static async Task<Stream> OpenAsync(StepContext ctx, RunState state, int? part, CancellationToken ct) =>
+        (await OpenCountedAsync(ctx, state, part, ct).ConfigureAwait(false)).Stream;
+
+    /// <summary>The stream, and the rows it holds (for the caller's own count check).</summary>
+    public static async Task<(Stream Stream, long Rows)> OpenCountedAsync(StepContext ctx, RunState state, int? part, CancellationToken ct)
     {
         if (state.Parts is not { } listRef)
         {
             if (part is > 0) throw new EtlException(ErrorType.InvalidInput, $"part {part} asked of a run that was not split");
             var processed = StepSupport.RequireProcessed(state);
-            return await ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, ct).ConfigureAwait(false);
+            return (await ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, ct).ConfigureAwait(false), state.RowsWritten);
         }
         var list = await ReadPartListAsync(ctx, listRef, ct).ConfigureAwait(false);
         IReadOnlyList<PartRef> selected = list.Parts;
@@ -56,10 +60,10 @@ internal static class ProcessedInput
             }
             await pipe.Writer.CompleteAsync(error).ConfigureAwait(false);
         }, CancellationToken.None);
-        return new PartsStream(pipe.Reader, producer, stop);
+        return (new PartsStream(pipe.Reader, producer, stop), selected.Sum(p => p.Rows - p.Dropped));
     }
 
-    public static async Task<PartList> ReadPartListAsync(StepContext ctx, ObjectRef listRef, CancellationToken ct)
+    private static async Task<PartList> ReadPartListAsync(StepContext ctx, ObjectRef listRef, CancellationToken ct)
     {
         var text = await ctx.Store.GetTextAsync(listRef.Bucket, listRef.Key, ct).ConfigureAwait(false);
         return JsonSerializer.Deserialize<PartList>(text, Json.Options)
