@@ -39,8 +39,11 @@ public static class StepEvents
             {
                 var states = arr.Select(n => n.Deserialize<RunState>(Json.Options) ?? throw Bad()).ToList();
                 if (states.Count == 0) throw Bad();
-                // The load branch's state carries the load fields; a split run's archive branch returns the merge state.
-                return states.Skip(1).Aggregate(states[0], (a, b) => IsLoad(b) || (!IsLoad(a) && b.Archive is null) ? LocalPipeline.Merge(b, a) : LocalPipeline.Merge(a, b));
+                // The load branch's state carries the load fields, the other branch the archive (a split run's
+                // archive branch returns the merge state: its files are listed beside the parts).
+                var load = states.FirstOrDefault(s => s.RowsLoaded is not null || s.AlreadyLoaded is not null)
+                    ?? states.FirstOrDefault(s => s.Archive is null) ?? states[0];
+                return states.Where(s => !ReferenceEquals(s, load)).Aggregate(load, LocalPipeline.Merge);
             }
             return node.Deserialize<RunState>(Json.Options) ?? throw Bad();
         }
@@ -49,8 +52,6 @@ public static class StepEvents
             throw new EtlException(ErrorType.InvalidInput, $"not a run state: {e.Message}");
         }
     }
-
-    private static bool IsLoad(RunState s) => s.RowsLoaded is not null || s.AlreadyLoaded is not null;
 
     /// <summary>The input of a Distributed Map item or of the merge: <c>{"run": …, "piece": …}</c> / <c>{"run": …}</c>.</summary>
     public static T ParseSplit<T>(string json, string step)
