@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
 using EtlFunction.Cleaning;
@@ -67,11 +66,9 @@ public static class MergeStep
                 {
                     var key = Buckets.PieceKey(run.Dataset, run.RunId, i, "drops");
                     await using var w = await store.OpenWriteAsync(bucket, key, ct).ConfigureAwait(false);
-                    var buffer = new byte[sizeof(long)];
-                    foreach (var d in dropped)
+                    using (var bw = new BinaryWriter(w.Stream, System.Text.Encoding.UTF8, leaveOpen: true))
                     {
-                        BinaryPrimitives.WriteInt64LittleEndian(buffer, d);
-                        await w.Stream.WriteAsync(buffer, ct).ConfigureAwait(false);
+                        foreach (var d in dropped) bw.Write(d); // little-endian int64s, as ProcessedInput reads them
                     }
                     var info = await w.CommitAsync(ct).ConfigureAwait(false);
                     drops = new ObjectRef(bucket, key) { ETag = info.ETag, Size = info.Size };
