@@ -18,7 +18,12 @@ public sealed record Buckets(string Landing, string Processed, string Archive)
     public static string ContractKey(string dataset, string runId) => $"{dataset}/{runId}/contract.yaml";
     public static string RejectsKey(string dataset, string runId) => $"_rejects/{dataset}/{runId}.csv";
     public static string ArchiveKey(string dataset, string dt, string runId, int part) =>
-        part == 0 ? $"{dataset}/dt={dt}/{runId}.parquet" : $"{dataset}/dt={dt}/{runId}-{part:D5}.parquet";
+        ArchiveFolder(dataset, dt) + (part == 0 ? $"{runId}.parquet" : $"{runId}-{part:D5}.parquet");
+    /// <summary>The folder of one archive partition, ending in <c>/</c>.</summary>
+    public static string ArchiveFolder(string dataset, string dt) => $"{dataset}/dt={dt}/";
+    /// <summary>Whether a file name in an archive folder is one of <paramref name="runId"/>'s Parquet files (any part).</summary>
+    public static bool IsArchiveFileOf(string fileName, string runId) =>
+        fileName == runId + ".parquet" || (fileName.StartsWith(runId + "-", StringComparison.Ordinal) && fileName.EndsWith(".parquet", StringComparison.Ordinal));
     public static string ManifestKey(string dataset, string runId) => $"_manifests/{dataset}/{runId}.json";
     public static string FailedPrefix(string runId) => $"_failed/{runId}/";
 }

@@ -64,14 +64,11 @@ public static class FinalizeStep
         var bucket = ctx.Buckets.Archive;
         foreach (var dt in written.Select(a => a.Dt).Distinct(StringComparer.Ordinal))
         {
-            var folder = Buckets.ArchiveKey(state.Dataset, dt, state.RunId, 0);
-            folder = folder[..(folder.LastIndexOf('/') + 1)];
+            var folder = Buckets.ArchiveFolder(state.Dataset, dt);
             var stale = new List<string>();
             await foreach (var o in ctx.Store.ListAsync(bucket, folder + state.RunId, ct).ConfigureAwait(false))
             {
-                var name = o.Key[folder.Length..];
-                var ours = name == state.RunId + ".parquet" || (name.StartsWith(state.RunId + "-", StringComparison.Ordinal) && name.EndsWith(".parquet", StringComparison.Ordinal));
-                if (ours && !keep.Contains(o.Key)) stale.Add(o.Key);
+                if (Buckets.IsArchiveFileOf(o.Key[folder.Length..], state.RunId) && !keep.Contains(o.Key)) stale.Add(o.Key);
             }
             foreach (var k in stale)
             {
