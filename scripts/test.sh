@@ -4,16 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+stop_services() { :; }
+stop_docker() { :; }
+trap 'trap - EXIT; stop_services; stop_docker' EXIT
 # Integration services (MariaDB x2, s3rver): started here and stopped before the summary line,
 # unless they were already running (a developer's `scripts/test-services.sh start`): those are
 # reused and left running. If they cannot start, the suite still runs: the integration tests then
 # fail under CI (CI=true) and are reported as skipped on a developer machine.
-stop_services() { :; }
 if bash scripts/test-services.sh status >/dev/null 2>&1; then
   echo "test.sh: reusing the running test services" >&2
 else
-  stop_services() { trap - EXIT; bash scripts/test-services.sh stop || true; }
-  trap stop_services EXIT
+  stop_services() { bash scripts/test-services.sh stop || true; }
   bash scripts/test-services.sh start || echo "test.sh: the test services did not start; integration tests cannot run" >&2
 fi
 # The pinned npm tools (npm ci from the committed lockfiles): the Lambda Runtime API emulator, and the
@@ -21,6 +22,26 @@ fi
 # install is not fatal here: the tests that need them fail under CI and are skipped elsewhere.
 bash scripts/lambda-emulator.sh install || echo "test.sh: the Lambda emulator did not install" >&2
 bash scripts/state-machine.sh install || echo "test.sh: the Step Functions tools did not install" >&2
+
+# The container image: a private Docker engine (scripts/docker.sh: no bridge, no iptables, its own socket),
+# the stand-in base images (no registry here), and the project's Dockerfile built with --no-cache, a clean
+# package cache included. The image tests run every handler and the state machine through it. An engine
+# this script started is stopped at the end; one that already ran (a developer's) is left running.
+# ETL_TEST_IMAGE names an image to reuse instead of building one (a developer's shortcut; CI builds).
+if ! bash scripts/docker.sh status >/dev/null 2>&1; then
+  stop_docker() { bash scripts/docker.sh stop || true; }
+  bash scripts/docker.sh start || echo "test.sh: the Docker engine did not start; the image tests cannot run" >&2
+fi
+eval "$(bash scripts/docker.sh env)"
+if bash scripts/docker.sh status >/dev/null 2>&1; then
+  if [[ -n "${ETL_TEST_IMAGE:-}" ]] && docker image inspect "$ETL_TEST_IMAGE" >/dev/null 2>&1; then
+    echo "test.sh: reusing the image ETL_TEST_IMAGE=$ETL_TEST_IMAGE" >&2
+  elif bash scripts/docker.sh image etl-function:test; then
+    export ETL_TEST_IMAGE=etl-function:test
+  else
+    echo "test.sh: the image did not build; the image tests cannot run" >&2
+  fi
+fi
 services_env="${ETL_TEST_SERVICES_DIR:-.test-services}/env"
 # shellcheck disable=SC1090
 if [[ -f "$services_env" ]]; then source "$services_env"; fi
@@ -32,7 +53,9 @@ dotnet test EtlFunction.Tests/EtlFunction.Tests.csproj -c Release \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
 
+trap - EXIT
 stop_services
+stop_docker
 
 trx="$results/results.trx"
 if [[ -f "$trx" ]]; then
