@@ -108,6 +108,8 @@ build_debian() {
     || { tail -n 20 "$state/debootstrap.log" >&2; die "debootstrap failed (log: $state/debootstrap.log)"; }
   # apt inside the image uses the same mirror the host reaches.
   echo "deb $debian_mirror bookworm main" >"$rootfs/etc/apt/sources.list"
+  # debootstrap's downloaded packages and lists are 80 MB no image needs (each build runs apt-get update).
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   tar -C "$rootfs" -c . | docker import - "$tag" >/dev/null
   rm -rf "$rootfs"
 }
@@ -156,6 +158,8 @@ image() {
     -f "$repo/Dockerfile" "$repo" >"$state/build.log" 2>&1 \
     || { tail -n 40 "$state/build.log" >&2; die "docker build failed (log: $state/build.log)"; }
   elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+  # The build stage (SDK + restore + publish, ~2 GB) stays behind as an untagged image: drop it.
+  docker image prune -f >/dev/null 2>&1 || true
   local total base
   total=$(docker image inspect -f '{{.Size}}' "$tag")
   base=$(docker image inspect -f '{{.Size}}' etl-standin/lambda-provided:al2023)
