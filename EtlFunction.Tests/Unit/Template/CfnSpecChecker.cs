@@ -26,6 +26,8 @@ internal sealed class CfnSpecChecker(JsonObject spec, IReadOnlySet<string> newer
         var globals = template["Globals"]?["Function"] as JsonObject ?? [];
         if (globals.Count > 0)
         {
+            // The spec knows nothing of SAM's Globals: this only catches a name no function has. A property valid on
+            // a function but not in Globals (PackageType) passes here and fails the translator: DeployabilityTests.
             CheckProperties("AWS::Serverless::Function", "AWS::Serverless::Function", globals, ResourceSpec("AWS::Serverless::Function")!, "Globals.Function", errors, checkRequired: false);
         }
         foreach (var (name, node) in CfnTemplate.Resources(template))

@@ -30,6 +30,17 @@ internal static class CfnTemplate
         _ => null,
     };
 
+    /// <summary>
+    /// Both branches of an <c>Fn::If</c> (recursively; <c>AWS::NoValue</c> dropped), else the node itself: a check that
+    /// must hold whatever the parameters walks every value a property can take.
+    /// </summary>
+    public static IEnumerable<JsonNode?> Branches(JsonNode? node) => node switch
+    {
+        JsonObject { Count: 1 } o when o["Fn::If"] is JsonArray a => Branches(a[1]).Concat(Branches(a[2])),
+        JsonObject { Count: 1 } o when o["Ref"] is JsonValue r && r.GetValue<string>() == "AWS::NoValue" => [],
+        _ => [node],
+    };
+
     /// <summary>True for <c>{"Ref": ..}</c>, <c>{"Fn::...": ..}</c> or <c>{"Condition": ..}</c>: a value CloudFormation computes.</summary>
     public static bool IsIntrinsic(JsonNode? node) =>
         node is JsonObject { Count: 1 } o && o.Single().Key is "Ref" or "Condition" || node is JsonObject { Count: 1 } f && f.Single().Key.StartsWith("Fn::", StringComparison.Ordinal);

@@ -7,6 +7,9 @@ namespace EtlFunction.Tests.Unit.Template;
 /// template.yaml against the CloudFormation + SAM resource specification shipped in npm @aws-cdk/cfnspec 2.72.1
 /// (specification 117.0.0, 2023; installed by scripts/state-machine.sh): a misspelt or missing property fails
 /// here instead of at deploy time. The spec predates a few properties the template uses; they are listed below.
+/// It is not what the real tools check: it knows nothing of SAM's Globals or of cfn-lint's value rules (engine
+/// versions, Step Functions fields, stateful-resource policies); <see cref="DeployabilityTests"/> keeps what
+/// samtranslator and cfn-lint caught.
 /// </summary>
 public class TemplateSpecTests
 {
