@@ -10,13 +10,20 @@
 #       artifacts/lambda/, so the publish never touches the dev build in EtlFunction/bin and obj.
 #   scripts/lambda-emulator.sh invoke DIR HANDLER EVENT_JSON [EVENT_JSON...]
 #       Runs DIR/bootstrap under the emulator with _HANDLER=HANDLER and sends the events to one instance,
-#       in order (the first is the cold start). ETL_STORE, ETL_DB and ETL_CONTRACTS are passed through.
+#       in order (the first is the cold start). ETL_STORE, ETL_DB and ETL_CONTRACTS are passed through
+#       (not to a container-dir folder: they are host paths).
+#   scripts/lambda-emulator.sh container-dir DIR IMAGE
+#       A function folder that runs IMAGE instead of the published binary: DIR/bootstrap (container/bootstrap:
+#       `docker run --network host IMAGE HANDLER`, so the image's own entrypoint starts the function) and
+#       DIR/container.env (ETL_IMAGE, DOCKER_HOST, DOCKER_API_VERSION of this shell: the emulator passes
+#       only the function's variables). Use DIR wherever a publish folder goes (invoke, state-machine.sh run).
+#       The image keeps its own contracts (/var/task/contracts): do not pass ETL_CONTRACTS, a host path.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 emu="$here/lambda-emulator"
 
-usage() { sed -n '2,17p' "$0" >&2; exit 2; }
+usage() { sed -n '2,24p' "$0" >&2; exit 2; }
 
 case "${1:-}" in
   install)
@@ -42,11 +49,25 @@ case "${1:-}" in
     dir="$2" handler="$3"
     shift 3
     args=(--dir "$dir" --handler "$handler")
-    for v in ETL_STORE ETL_DB ETL_CONTRACTS; do
+    passed=(ETL_STORE ETL_DB ETL_CONTRACTS)
+    # A container folder (container-dir): host paths mean nothing inside the image, which has its own contracts.
+    if [[ -f "$dir/container.env" ]]; then passed=(); fi
+    for v in "${passed[@]}"; do
       if [[ -n "${!v:-}" ]]; then args+=(--env "$v=${!v}"); fi
     done
     for event in "$@"; do args+=(--event "$event"); done
     node "$emu/invoke.cjs" "${args[@]}"
+    ;;
+  container-dir)
+    [[ $# -eq 3 ]] || usage
+    out="$2" image="$3"
+    [[ -n "${DOCKER_HOST:-}" ]] || { echo "lambda-emulator: DOCKER_HOST is not set (eval \"\$(scripts/docker.sh env)\")" >&2; exit 1; }
+    docker image inspect "$image" >/dev/null 2>&1 || { echo "lambda-emulator: no image $image at $DOCKER_HOST" >&2; exit 1; }
+    mkdir -p "$out"
+    install -m 0755 "$emu/container/bootstrap" "$out/bootstrap"
+    # Written to a temporary name and renamed: a bootstrap starting meanwhile never reads half a file.
+    printf 'ETL_IMAGE=%q\nDOCKER_HOST=%q\nDOCKER_API_VERSION=%q\n' "$image" "$DOCKER_HOST" "${DOCKER_API_VERSION:-}" >"$out/container.env.tmp"
+    mv "$out/container.env.tmp" "$out/container.env"
     ;;
   *) usage ;;
 esac

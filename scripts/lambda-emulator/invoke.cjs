@@ -4,6 +4,11 @@
 //
 //   node invoke.cjs --dir PUBLISH_DIR --handler preprocess [--env K=V]... --event JSON [--event JSON]... [--out FILE]
 //
+// PUBLISH_DIR is any folder with a `bootstrap`: the published binary's, or one made by
+// `scripts/lambda-emulator.sh container-dir` that runs the container image instead. The function gets the
+// driver's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION the way Lambda passes a role's
+// credentials (@vercel/fun refuses them as --env: they are reserved in Lambda), as run.cjs does.
+//
 // The events go to ONE function instance in order: the first invocation is the cold start (process
 // start to first response), the later ones are warm. The results (status, FunctionError, payload,
 // milliseconds) are written as a JSON array to --out, or to stdout. The bootstrap's own stdout (its
@@ -49,6 +54,9 @@ async function main() {
     FunctionName: `etl-${opts.handler}`,
     MemorySize: 1024,
     Timeout: 900,
+    AccessKeyId: process.env.AWS_ACCESS_KEY_ID,
+    SecretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+    Region: process.env.AWS_REGION,
     Environment: { Variables: opts.env },
   });
   const results = [];
