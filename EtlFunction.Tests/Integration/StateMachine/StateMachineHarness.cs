@@ -21,21 +21,29 @@ internal sealed record Execution(JsonElement Json)
 }
 
 /// <summary>
-/// The real definition under aws-local-stepfunctions with each Task sent to the published binary under a real
-/// Lambda Runtime API (@vercel/fun), the functions configured as the template configures them in AWS
-/// (bucket variables, a MySQL connection string) but pointed at the test services: three fresh buckets on the
-/// S3 emulator and a fresh MariaDB database (<see cref="PipelineServices"/>).
+/// The real definition under aws-local-stepfunctions with each Task sent to the function — the published binary,
+/// or the container image (<see cref="FunctionForm"/>) — under a real Lambda Runtime API (@vercel/fun), the
+/// functions configured as the template configures them in AWS (bucket variables, a MySQL connection string) but
+/// pointed at the test services: three fresh buckets on the S3 emulator and a fresh MariaDB database
+/// (<see cref="PipelineServices"/>).
 /// </summary>
 internal sealed class StateMachineHarness : IAsyncDisposable
 {
-    private StateMachineHarness(PipelineServices services) => Services = services;
+    private StateMachineHarness(PipelineServices services, FunctionForm form)
+    {
+        Services = services;
+        Form = form;
+    }
 
     public PipelineServices Services { get; }
+    public FunctionForm Form { get; }
 
-    public static async Task<StateMachineHarness> StartAsync(string purpose)
+    public static async Task<StateMachineHarness> StartAsync(string purpose, FunctionForm form = FunctionForm.PublishedBinary)
     {
         await NodeTools.RequireAsync();
-        return new StateMachineHarness(await PipelineServices.StartAsync(purpose));
+        // The function first: a missing image or emulator ends the test before any bucket is made.
+        await form.DirAsync();
+        return new StateMachineHarness(await PipelineServices.StartAsync(purpose), form);
     }
 
     public Task<ObjectInfo> UploadAsync(string key, string localPath) => Services.Store.PutFileAsync(Services.Landing.Name, key, localPath);
@@ -55,7 +63,7 @@ internal sealed class StateMachineHarness : IAsyncDisposable
     /// <summary>Runs one execution; <paramref name="driverOptions"/> go to run.cjs (e.g. <c>--transient-once Load:after</c>).</summary>
     public async Task<Execution> RunAsync(JsonObject input, params string[] driverOptions)
     {
-        var dir = await LambdaEmulator.PublishDirAsync();
+        var dir = await Form.DirAsync();
         var output = Path.Combine(Services.Work, $"execution-{Guid.NewGuid():N}.json");
         var functionEnv = new Dictionary<string, string>
         {
@@ -63,12 +71,11 @@ internal sealed class StateMachineHarness : IAsyncDisposable
             ["ETL_PROCESSED_BUCKET"] = Services.Processed.Name,
             ["ETL_ARCHIVE_BUCKET"] = Services.Archive.Name,
             ["ETL_MYSQL"] = Services.Db.ConnectionString,
-            ["ETL_CONTRACTS"] = RepoPaths.Contracts,
             ["AWS_ENDPOINT_URL_S3"] = TestServices.S3Endpoint,
             ["ETL_S3_COMPAT"] = "plain",
         };
         var args = new List<string> { Path.Combine(NodeTools.Dir, "run.cjs"), "--dir", dir, "--out", output };
-        foreach (var (k, v) in functionEnv) args.AddRange(["--env", $"{k}={v}"]);
+        foreach (var (k, v) in Form.Variables(functionEnv)) args.AddRange(["--env", $"{k}={v}"]);
         args.AddRange(driverOptions);
         // Lambda passes the role's credentials and region itself: run.cjs hands its own to the functions.
         var credentials = new Dictionary<string, string>
@@ -80,7 +87,7 @@ internal sealed class StateMachineHarness : IAsyncDisposable
         var run = await ChildProcess.RunAsync("node", args, input.ToJsonString(), credentials, TimeSpan.FromMinutes(3));
         Assert.That(run.ExitCode, Is.Zero, $"run.cjs failed:\n{run.Stderr}");
         var execution = new Execution(JsonDocument.Parse(await File.ReadAllTextAsync(output)).RootElement.Clone());
-        TestContext.Progress.WriteLine($"  state machine: {execution.Status} in {execution.Json.GetProperty("ms").GetInt64()} ms: {string.Join(" -> ", execution.States)}");
+        TestContext.Progress.WriteLine($"  state machine ({Form}): {execution.Status} in {execution.Json.GetProperty("ms").GetInt64()} ms: {string.Join(" -> ", execution.States)}");
         return execution;
     }
 

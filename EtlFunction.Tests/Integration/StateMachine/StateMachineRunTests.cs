@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using EtlFunction.Parquet;
 using EtlFunction.Steps;
+using EtlFunction.Tests.Integration.Lambda;
 using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.StateMachine;
@@ -11,12 +12,20 @@ namespace EtlFunction.Tests.Integration.StateMachine;
 /// binary under a real Runtime API (handlers named by the template's ImageConfig.Command), against the S3 emulator
 /// and MariaDB. Each test checks the data the run left behind: table rows and ledger, Parquet read back,
 /// manifest, quarantined copies — so a wrong Choice, ResultPath, Catch or Retry in the definition fails here.
+/// The tests are in <see cref="StateMachineRunTestsBase"/>; Image/StateMachineInImageTests runs them with every
+/// Task in the container image: same events, same assertions.
 /// </summary>
 [NonParallelizable]
-public class StateMachineRunTests
+public sealed class StateMachineRunTests() : StateMachineRunTestsBase(FunctionForm.PublishedBinary);
+
+/// <summary>The state machine tests, with every Task run by one <see cref="FunctionForm"/>.</summary>
+public abstract class StateMachineRunTestsBase
 {
     private const string TitanicHeader = "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked";
+    private readonly FunctionForm _form;
     private string _work = "";
+
+    protected StateMachineRunTestsBase(FunctionForm form) => _form = form;
 
     [SetUp]
     public void CreateWork() => Directory.CreateDirectory(_work = Path.Combine(Path.GetTempPath(), "etl-sfn-" + Guid.NewGuid().ToString("N")));
@@ -34,7 +43,7 @@ public class StateMachineRunTests
     [Test]
     public async Task CleanFile_Succeeds_TableParquetAndManifestAgree()
     {
-        await using var h = await StateMachineHarness.StartAsync("sfn-ok");
+        await using var h = await StateMachineHarness.StartAsync("sfn-ok", _form);
         var info = await h.UploadAsync("titanic/titanic.csv", Path.Combine(RepoPaths.Samples, "titanic.csv"));
 
         var run = await h.RunAsync(h.ObjectCreated("titanic/titanic.csv", info));
@@ -72,7 +81,7 @@ public class StateMachineRunTests
     [Test]
     public async Task ContractViolation_IsQuarantined_ThenFails()
     {
-        await using var h = await StateMachineHarness.StartAsync("sfn-bad");
+        await using var h = await StateMachineHarness.StartAsync("sfn-bad", _form);
         // The titanic contract requires Age; this file has every other column.
         var source = WriteFile("titanic.csv", """
             PassengerId,Survived,Pclass,Name,Sex,SibSp,Parch,Ticket,Fare,Cabin,Embarked
@@ -111,7 +120,7 @@ public class StateMachineRunTests
     [TestCase("after", Description = "the function commits, then its response is lost: the retry must find the ledger")]
     public async Task TransientErrorOnLoad_IsRetried_WithoutDuplicateRows(string when)
     {
-        await using var h = await StateMachineHarness.StartAsync("sfn-retry");
+        await using var h = await StateMachineHarness.StartAsync("sfn-retry", _form);
         var info = await h.UploadAsync("titanic/titanic.csv", Path.Combine(RepoPaths.Samples, "titanic.csv"));
 
         var run = await h.RunAsync(h.ObjectCreated("titanic/titanic.csv", info), "--transient-once", "Load:" + when);
@@ -132,7 +141,7 @@ public class StateMachineRunTests
     [Test]
     public async Task HeaderOnlyFile_GoesStraightToFinalize()
     {
-        await using var h = await StateMachineHarness.StartAsync("sfn-empty");
+        await using var h = await StateMachineHarness.StartAsync("sfn-empty", _form);
         var info = await h.UploadAsync("titanic/empty.csv", WriteFile("empty.csv", TitanicHeader + "\n"));
 
         var run = await h.RunAsync(h.ObjectCreated("titanic/empty.csv", info));
@@ -161,9 +170,9 @@ public class StateMachineRunTests
     {
         const string key = "orders/orders.csv";
         var sample = Path.Combine(RepoPaths.Samples, "orders.csv");
-        await using var single = await StateMachineHarness.StartAsync("sfn-single");
+        await using var single = await StateMachineHarness.StartAsync("sfn-single", _form);
         var a = await single.RunAsync(single.ObjectCreated(key, await single.UploadAsync(key, sample)));
-        await using var split = await StateMachineHarness.StartAsync("sfn-split");
+        await using var split = await StateMachineHarness.StartAsync("sfn-split", _form);
         var b = await split.RunAsync(split.ObjectCreated(key, await split.UploadAsync(key, sample)),
             "--env", "ETL_SPLIT_THRESHOLD_BYTES=0", "--env", "ETL_PIECE_BYTES=65536", "--env", "ETL_MAP_MAX_CONCURRENCY=3");
 
