@@ -7,12 +7,13 @@ using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
 namespace EtlFunction.Tests.Integration.Database;
 
 /// <summary>Failures roll everything back: warnings as data loss, NULLs, malformed files, cancellation, a failure deep into a large load.</summary>
-public sealed class MySqlTableLoaderFailureTests
+[TestFixtureSource(typeof(MySqlServers), nameof(MySqlServers.All))]
+public sealed class MySqlTableLoaderFailureTests(string server)
 {
     private MySqlTestDb _db = null!;
 
     [SetUp]
-    public void SetUp() => _db = new MySqlTestDb(TestServices.MySql);
+    public async Task SetUp() => _db = new MySqlTestDb(await MySqlServers.ConnectionStringAsync(server));
 
     [TearDown]
     public void TearDown() => _db?.Dispose();

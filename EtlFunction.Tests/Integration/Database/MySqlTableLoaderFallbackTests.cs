@@ -7,12 +7,13 @@ using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
 namespace EtlFunction.Tests.Integration.Database;
 
 /// <summary>A server with <c>local_infile</c> off (the RDS default): the loader falls back to batched INSERTs with the same results.</summary>
-public sealed class MySqlTableLoaderFallbackTests
+[TestFixtureSource(typeof(MySqlServers), nameof(MySqlServers.All))]
+public sealed class MySqlTableLoaderFallbackTests(string server)
 {
     private MySqlTestDb _db = null!;
 
     [SetUp]
-    public void SetUp() => _db = new MySqlTestDb(TestServices.MySqlNoLocalInfile);
+    public async Task SetUp() => _db = new MySqlTestDb(await MySqlServers.ConnectionStringAsync(server, localInfile: false));
 
     [TearDown]
     public void TearDown() => _db?.Dispose();

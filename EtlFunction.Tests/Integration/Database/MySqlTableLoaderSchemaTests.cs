@@ -7,12 +7,13 @@ using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
 namespace EtlFunction.Tests.Integration.Database;
 
 /// <summary>Existing tables are checked, never altered; identifiers are always quoted.</summary>
-public sealed class MySqlTableLoaderSchemaTests
+[TestFixtureSource(typeof(MySqlServers), nameof(MySqlServers.All))]
+public sealed class MySqlTableLoaderSchemaTests(string server)
 {
     private MySqlTestDb _db = null!;
 
     [SetUp]
-    public void SetUp() => _db = new MySqlTestDb(TestServices.MySql);
+    public async Task SetUp() => _db = new MySqlTestDb(await MySqlServers.ConnectionStringAsync(server));
 
     [TearDown]
     public void TearDown() => _db?.Dispose();

@@ -6,13 +6,14 @@ using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
 
 namespace EtlFunction.Tests.Integration.Database;
 
-/// <summary>The MySQL loader against a real MariaDB with local_infile on: types, modes, ledger. Every test has its own database.</summary>
-public sealed class MySqlTableLoaderTests
+/// <summary>The MySQL loader against a real server with local_infile on (each of <see cref="MySqlServers"/>): types, modes, ledger. Every test has its own database.</summary>
+[TestFixtureSource(typeof(MySqlServers), nameof(MySqlServers.All))]
+public sealed class MySqlTableLoaderTests(string server)
 {
     private MySqlTestDb _db = null!;
 
     [SetUp]
-    public void SetUp() => _db = new MySqlTestDb(TestServices.MySql);
+    public async Task SetUp() => _db = new MySqlTestDb(await MySqlServers.ConnectionStringAsync(server));
 
     [TearDown]
     public void TearDown() => _db?.Dispose();

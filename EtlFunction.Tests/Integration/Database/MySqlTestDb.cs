@@ -6,7 +6,7 @@ using MySqlConnector;
 namespace EtlFunction.Tests.Integration.Database;
 
 /// <summary>
-/// A database of its own on the test MariaDB (<c>etl_t_&lt;random&gt;</c>, dropped afterwards), a loader
+/// A database of its own on a test server (<c>etl_t_&lt;random&gt;</c>, dropped afterwards), a loader
 /// pointed at it, and helpers to read tables back with a plain connection. Processed CSVs are written
 /// with the same helper as the SQLite tests (<see cref="SqliteTestDb.Csv"/>).
 /// </summary>
