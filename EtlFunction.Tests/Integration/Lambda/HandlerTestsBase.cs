@@ -68,17 +68,7 @@ public abstract class HandlerTestsBase
 
     private Task<ObjectInfo> UploadAsync(string key, string localPath) => _s.Store.PutFileAsync(_s.Landing.Name, key, localPath);
 
-    /// <summary>The EventBridge "Object Created" event S3 sends (events/preprocess.json re-addressed).</summary>
-    private string ObjectCreated(string key, ObjectInfo info)
-    {
-        var evt = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "events", "preprocess.json")))!.AsObject();
-        evt["resources"] = new JsonArray(JsonValue.Create($"arn:aws:s3:::{_s.Landing.Name}"));
-        evt["detail"]!["bucket"]!["name"] = _s.Landing.Name;
-        evt["detail"]!["object"]!["key"] = key;
-        evt["detail"]!["object"]!["size"] = info.Size;
-        evt["detail"]!["object"]!["etag"] = info.ETag.Trim('"');
-        return evt.ToJsonString();
-    }
+    private string ObjectCreated(string key, ObjectInfo info) => _s.ObjectCreated(key, info).ToJsonString();
 
     private string PlanSplitEvent(string key) =>
         new JsonObject { ["bucket"] = _s.Landing.Name, ["key"] = key, ["splitThreshold"] = 0, ["chunkSize"] = 65536 }.ToJsonString();

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EtlFunction.Storage;
 using EtlFunction.Tests.Integration.Database;
 using EtlFunction.Tests.Integration.Storage;
+using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Pipeline;
 
@@ -99,6 +101,18 @@ internal sealed class PipelineServices : IAsyncDisposable
     }
 
     /// <summary>The bucket and key of an <c>s3://bucket/key</c> path from the summary.</summary>
+    /// <summary>The EventBridge "Object Created" event S3 sends for <paramref name="key"/> in the landing bucket (events/preprocess.json re-addressed).</summary>
+    public JsonObject ObjectCreated(string key, ObjectInfo info)
+    {
+        var evt = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "events", "preprocess.json")))!.AsObject();
+        evt["resources"] = new JsonArray(JsonValue.Create($"arn:aws:s3:::{Landing.Name}"));
+        evt["detail"]!["bucket"]!["name"] = Landing.Name;
+        evt["detail"]!["object"]!["key"] = key;
+        evt["detail"]!["object"]!["size"] = info.Size;
+        evt["detail"]!["object"]!["etag"] = info.ETag.Trim('"');
+        return evt;
+    }
+
     public static (string Bucket, string Key) Split(string s3Path)
     {
         var rest = s3Path["s3://".Length..];

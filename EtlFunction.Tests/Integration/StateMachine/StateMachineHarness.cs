@@ -48,17 +48,8 @@ internal sealed class StateMachineHarness : IAsyncDisposable
 
     public Task<ObjectInfo> UploadAsync(string key, string localPath) => Services.Store.PutFileAsync(Services.Landing.Name, key, localPath);
 
-    /// <summary>The EventBridge "Object Created" event S3 sends for <paramref name="key"/> (events/preprocess.json re-addressed).</summary>
-    public JsonObject ObjectCreated(string key, ObjectInfo info)
-    {
-        var evt = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "events", "preprocess.json")))!.AsObject();
-        evt["resources"] = new JsonArray(JsonValue.Create($"arn:aws:s3:::{Services.Landing.Name}"));
-        evt["detail"]!["bucket"]!["name"] = Services.Landing.Name;
-        evt["detail"]!["object"]!["key"] = key;
-        evt["detail"]!["object"]!["size"] = info.Size;
-        evt["detail"]!["object"]!["etag"] = info.ETag.Trim('"');
-        return evt;
-    }
+    /// <summary>The EventBridge "Object Created" event S3 sends for <paramref name="key"/>.</summary>
+    public JsonObject ObjectCreated(string key, ObjectInfo info) => Services.ObjectCreated(key, info);
 
     /// <summary>Runs one execution; <paramref name="driverOptions"/> go to run.cjs (e.g. <c>--transient-once Load:after</c>).</summary>
     public async Task<Execution> RunAsync(JsonObject input, params string[] driverOptions)
