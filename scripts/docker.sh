@@ -92,6 +92,8 @@ stop() {
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -9 "$pid" 2>/dev/null || true
+  # The engine leaves its default network namespace mounted under the exec root.
+  umount "$state/exec/netns/default" 2>/dev/null || true
   rm -f "$state/docker.pid" "$state/env"
   log "engine stopped"
 }
