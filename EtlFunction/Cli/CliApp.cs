@@ -65,7 +65,7 @@ public static class CliApp
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
 
-    public const string Help = """
+    public static readonly string Help = $$"""
         EtlFunction — clean, validate, load and archive CSV files against a dataset contract.
 
         Commands:
@@ -74,7 +74,7 @@ public static class CliApp
               Run the whole pipeline: by default a folder as the buckets (.etl/) and SQLite as the database;
               --s3 uses S3 (AWS_* environment; buckets also from ETL_*_BUCKET), --mysql (or ETL_MYSQL) MySQL.
           invoke STEP [--store DIR] [--db FILE] [--contracts DIR]
-              Run one step (preprocess, load, archive, finalize, quarantine): JSON on stdin, result JSON on stdout.
+              Run one step ({{string.Join(", ", StepRegistry.Names)}}): JSON on stdin, result JSON on stdout.
           infer FILE [--dataset NAME] [--out FILE]
               Print (or write) a starter contract inferred from the file.
           generate orders|titanic --rows N [--seed S] --out FILE
