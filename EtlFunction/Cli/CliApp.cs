@@ -40,16 +40,12 @@ public static class CliApp
             await stderr.WriteLineAsync($"error: {e.Message}\n\n{Help}").ConfigureAwait(false);
             return 2;
         }
-        catch (Exception e) when (Unwrap(e) is EtlException ee)
-        {
-            await Report(ee.Type, ee.Message).ConfigureAwait(false);
-            return EtlException.ExitCodeFor(ee.Type);
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await Report(ErrorType.InternalError, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-            await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
-            return EtlException.ExitCodeFor(ErrorType.InternalError);
+            var error = ErrorClassifier.Classify(e);
+            await Report(error.Type, error.Message).ConfigureAwait(false);
+            if (error.Exception is not EtlException) await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            return EtlException.ExitCodeFor(error.Type);
         }
 
         async Task Report(ErrorType type, string message)
@@ -62,8 +58,6 @@ public static class CliApp
             }
         }
     }
-
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
 
     public static readonly string Help = $$"""
         EtlFunction — clean, validate, load and archive CSV files against a dataset contract.
