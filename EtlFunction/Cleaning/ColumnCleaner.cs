@@ -1,3 +1,4 @@
+using EtlFunction.Values;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;

@@ -2,7 +2,6 @@ using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.Format;
-using EtlFunction.Plan;
 using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;

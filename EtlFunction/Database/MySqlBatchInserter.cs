@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.Format;

@@ -1,6 +1,6 @@
+using EtlFunction.Values;
 using System.Globalization;
 using System.Text;
-using EtlFunction.Cleaning;
 
 namespace EtlFunction.Database;
 
@@ -53,13 +53,7 @@ public static class SqliteValues
     /// <summary>Writes <see cref="TimestampToText"/> as UTF-8; returns 26.</summary>
     public static int FormatTimestamp(long unixMicros, Span<byte> utf8)
     {
-        var days = Math.DivRem(unixMicros, ValueParser.MicrosPerDay, out var tod);
-        if (tod < 0)
-        {
-            tod += ValueParser.MicrosPerDay;
-            days--;
-        }
-        var d = DateOnly.FromDayNumber((int)(days + ValueParser.UnixEpochDayNumber));
+        var d = DateOnly.FromDayNumber((int)UnixMicros.DayNumber(unixMicros, out var tod));
         WriteDate(utf8, d.Year, d.Month, d.Day);
         var secs = tod / 1_000_000;
         utf8[10] = (byte)' ';

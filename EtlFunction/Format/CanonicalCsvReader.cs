@@ -1,5 +1,5 @@
+using EtlFunction.Values;
 using System.Text;
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using nietras.SeparatedValues;

@@ -1,3 +1,4 @@
+using EtlFunction.Values;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
@@ -6,7 +7,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
-using EtlFunction.Cleaning;
 
 namespace EtlFunction.Format;
 
@@ -179,13 +179,7 @@ public sealed class CanonicalCsvWriter(Stream output, int flushThreshold = 1 << 
     {
         Separator();
         Ensure(26);
-        var days = Math.DivRem(unixMicros, ValueParser.MicrosPerDay, out var tod);
-        if (tod < 0)
-        {
-            tod += ValueParser.MicrosPerDay;
-            days--;
-        }
-        WriteDateBytes((int)(days + ValueParser.UnixEpochDayNumber));
+        WriteDateBytes((int)UnixMicros.DayNumber(unixMicros, out var tod));
         var secs = (int)(tod / 1_000_000);
         var micros = (int)(tod - secs * 1_000_000L);
         _buffer[_pos++] = (byte)' ';

@@ -1,6 +1,6 @@
+using EtlFunction.Values;
 using System.Globalization;
 using System.Text;
-using EtlFunction.Cleaning;
 using EtlFunction.Format;
 
 namespace EtlFunction.Tests.Unit.Format;

@@ -1,3 +1,4 @@
+using EtlFunction.Values;
 using System.Text;
 using EtlFunction.Cleaning;
 using EtlFunction.Errors;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace EtlFunction.Cleaning;
+namespace EtlFunction.Values;
 
 /// <summary>
 /// An exact, allocation-free parser for one date/time format written with the .NET custom format

@@ -1,7 +1,6 @@
 using System.Globalization;
-using EtlFunction.Contracts;
 
-namespace EtlFunction.Cleaning;
+namespace EtlFunction.Values;
 
 /// <summary>
 /// Strict, allocation-free parsers for the contract types. Every value is held as a 64-bit
@@ -197,30 +196,4 @@ public static class ValueParser
 
     public static readonly DateTimeFormat[] DefaultDateFormats = [DateTimeFormat.Compile("yyyy-MM-dd")];
     public static readonly DateTimeFormat[] DefaultTimestampFormats = [DateTimeFormat.Iso8601];
-
-    /// <summary>Parses a contract literal (a check or filter value) with the type's canonical rules.</summary>
-    public static bool TryParseLiteral(ColumnType type, string text, out long l, out double d)
-    {
-        l = 0;
-        d = 0;
-        var s = text.AsSpan().Trim();
-        switch (type.Kind)
-        {
-            case TypeKind.String: return true;
-            case TypeKind.Int32:
-                return TryParseInt64(s, null, out l) && l is >= int.MinValue and <= int.MaxValue;
-            case TypeKind.Int64: return TryParseInt64(s, null, out l);
-            case TypeKind.Decimal: return TryParseDecimal(s, type.Precision, type.Scale, null, out l);
-            case TypeKind.Double: return TryParseDouble(s, null, out d);
-            case TypeKind.Bool:
-                var ok = TryParseBool(s, ["true", "1", "yes"], ["false", "0", "no"], out var b);
-                l = b ? 1 : 0;
-                return ok;
-            case TypeKind.Date: return TryParseDate(s, DefaultDateFormats, out l);
-            case TypeKind.Timestamp: return TryParseTimestamp(s, DefaultTimestampFormats, out l);
-            default: return false;
-        }
-    }
-
-    public static bool CanParseLiteral(ColumnType type, string text) => TryParseLiteral(type, text, out _, out _);
 }

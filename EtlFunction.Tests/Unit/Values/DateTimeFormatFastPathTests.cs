@@ -1,6 +1,6 @@
-using EtlFunction.Cleaning;
+using EtlFunction.Values;
 
-namespace EtlFunction.Tests.Unit.Cleaning;
+namespace EtlFunction.Tests.Unit.Values;
 
 /// <summary>
 /// The fixed-offset parser of <see cref="DateTimeFormat"/> must agree with the token-by-token one

@@ -1,4 +1,4 @@
-namespace EtlFunction.Cleaning;
+namespace EtlFunction.Values;
 
 /// <summary>
 /// Proleptic Gregorian day numbers by arithmetic on a month table. Date parsing validates and

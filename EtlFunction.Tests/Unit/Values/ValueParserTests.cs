@@ -1,6 +1,6 @@
-using EtlFunction.Cleaning;
+using EtlFunction.Values;
 
-namespace EtlFunction.Tests.Unit.Cleaning;
+namespace EtlFunction.Tests.Unit.Values;
 
 public class ValueParserTests
 {
