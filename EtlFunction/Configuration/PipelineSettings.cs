@@ -1,3 +1,4 @@
+using EtlFunction.Contracts;
 using System.Globalization;
 using EtlFunction.Cleaning;
 using EtlFunction.Cli;

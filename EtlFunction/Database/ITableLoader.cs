@@ -17,7 +17,7 @@ public sealed record LoadResult(string Table, long RowsLoaded, bool AlreadyLoade
 
 /// <summary>
 /// The database seam: creates the table from the contract, loads one run's processed CSV
-/// (the canonical format, see <see cref="Format.CanonicalCsvReader"/>) according to the load mode,
+/// (the canonical format, see <see cref="ProcessedCsv.CanonicalCsvReader"/>) according to the load mode,
 /// and records the run in a ledger table in the same transaction, so a retried run never loads
 /// twice and a crash leaves all or nothing. SQLite locally, MySQL in AWS.
 /// </summary>

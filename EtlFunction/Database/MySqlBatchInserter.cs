@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using MySqlConnector;
 
 namespace EtlFunction.Database;

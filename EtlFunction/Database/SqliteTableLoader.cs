@@ -2,7 +2,7 @@ using System.Globalization;
 using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using Microsoft.Data.Sqlite;
 
 namespace EtlFunction.Database;

@@ -5,7 +5,7 @@ using System.Text;
 namespace EtlFunction.Database;
 
 /// <summary>
-/// Converts the canonical reader's values (see <see cref="Format.CanonicalCsvReader"/>) into what
+/// Converts the canonical reader's values (see <see cref="ProcessedCsv.CanonicalCsvReader"/>) into what
 /// <see cref="SqliteSchema"/> says a column stores. Kept apart from the loader so the exact texts
 /// (dates, timestamps, wide decimals) are defined and tested in one place. The UTF-8 formatters
 /// write into a caller's buffer so a load allocates nothing per value.

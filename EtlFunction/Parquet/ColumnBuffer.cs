@@ -1,6 +1,6 @@
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Values;
 using ParquetSharp;
 

@@ -2,7 +2,7 @@ using EtlFunction.Values;
 using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Parquet;
 

@@ -1,6 +1,6 @@
 using ParquetSharp;
 using ParquetSharp.IO;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Parquet;
 

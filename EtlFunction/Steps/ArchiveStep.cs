@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Parquet;
 using EtlFunction.Storage;
 

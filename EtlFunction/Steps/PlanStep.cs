@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EtlFunction.Cleaning;
 using EtlFunction.Errors;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 
 namespace EtlFunction.Steps;
 

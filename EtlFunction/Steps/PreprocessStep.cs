@@ -5,7 +5,7 @@ using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Contracts.Inference;
 using EtlFunction.Errors;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;

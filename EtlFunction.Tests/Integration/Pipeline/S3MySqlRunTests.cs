@@ -1,6 +1,6 @@
 using System.Globalization;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Generator;
 using EtlFunction.Parquet;
 using EtlFunction.Tests.Unit;

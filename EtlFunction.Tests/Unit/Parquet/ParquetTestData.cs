@@ -1,6 +1,6 @@
 using System.Text;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Parquet;
 
 namespace EtlFunction.Tests.Unit.Parquet;

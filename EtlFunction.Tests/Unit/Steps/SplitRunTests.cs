@@ -1,10 +1,11 @@
+using EtlFunction.Contracts;
 using System.Text;
 using System.Text.Json;
 using EtlFunction.Database;
 using EtlFunction.Parquet;
 using EtlFunction.Steps;
 using EtlFunction.Storage;
-using EtlFunction.Tests.Unit.Plan;
+using EtlFunction.Tests.Unit.Split;
 using Microsoft.Data.Sqlite;
 
 namespace EtlFunction.Tests.Unit.Steps;

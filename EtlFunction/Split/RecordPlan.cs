@@ -1,4 +1,4 @@
-namespace EtlFunction.Plan;
+namespace EtlFunction.Split;
 
 /// <summary>
 /// One piece of a split file: bytes <c>[Start, End)</c> that begin at a record start, and the source

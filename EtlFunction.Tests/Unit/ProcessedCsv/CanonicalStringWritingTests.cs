@@ -1,7 +1,7 @@
 using System.Text;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
-namespace EtlFunction.Tests.Unit.Format;
+namespace EtlFunction.Tests.Unit.ProcessedCsv;
 
 /// <summary>
 /// Strings take a vectorised ASCII path when they need no quotes; every length and every position

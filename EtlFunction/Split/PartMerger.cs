@@ -2,9 +2,9 @@ using System.Buffers.Text;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
-namespace EtlFunction.Plan;
+namespace EtlFunction.Split;
 
 /// <summary>
 /// Joins the parts of a split run, in piece order, into the one processed CSV and the one rejects

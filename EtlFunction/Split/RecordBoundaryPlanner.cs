@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace EtlFunction.Plan;
+namespace EtlFunction.Split;
 
 /// <summary>
 /// Splits a plain CSV into byte ranges that each begin at a record start, for cleaning the pieces

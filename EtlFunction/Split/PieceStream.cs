@@ -1,6 +1,6 @@
 using EtlFunction.Storage;
 
-namespace EtlFunction.Plan;
+namespace EtlFunction.Split;
 
 /// <summary>
 /// One piece of a split file as a complete CSV: the header bytes, then the piece's byte range

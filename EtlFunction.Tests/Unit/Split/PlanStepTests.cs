@@ -1,6 +1,6 @@
 using EtlFunction.Tests.Unit.Cli;
 
-namespace EtlFunction.Tests.Unit.Plan;
+namespace EtlFunction.Tests.Unit.Split;
 
 /// <summary><c>invoke plan</c>: the pieces a Distributed Map would iterate.</summary>
 public class PlanStepTests

@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Text;
 using EtlFunction.Generator;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 
-namespace EtlFunction.Tests.Unit.Plan;
+namespace EtlFunction.Tests.Unit.Split;
 
 public class RecordBoundaryPlannerTests
 {

@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 
-namespace EtlFunction.Format;
+namespace EtlFunction.ProcessedCsv;
 
 /// <summary>
 /// Writes the processed CSV in its one canonical format (see README, "Processed CSV format"):

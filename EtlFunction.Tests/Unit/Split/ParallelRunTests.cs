@@ -2,7 +2,7 @@ using EtlFunction.Generator;
 using EtlFunction.Parquet;
 using EtlFunction.Tests.Unit.Cli;
 
-namespace EtlFunction.Tests.Unit.Plan;
+namespace EtlFunction.Tests.Unit.Split;
 
 /// <summary><c>run FILE --parallel N</c>: the split run and the one-pass run give the same outputs and counts.</summary>
 public class ParallelRunTests

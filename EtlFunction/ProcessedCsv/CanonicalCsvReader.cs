@@ -4,7 +4,7 @@ using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using nietras.SeparatedValues;
 
-namespace EtlFunction.Format;
+namespace EtlFunction.ProcessedCsv;
 
 /// <summary>
 /// Reads a processed CSV written by <see cref="CanonicalCsvWriter"/> back into typed values for the

@@ -2,9 +2,9 @@ using EtlFunction.Values;
 using System.Text;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
-namespace EtlFunction.Tests.Unit.Format;
+namespace EtlFunction.Tests.Unit.ProcessedCsv;
 
 public class CanonicalCsvTests
 {

@@ -2,7 +2,7 @@ using System.Runtime.ExceptionServices;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 
-namespace EtlFunction.Plan;
+namespace EtlFunction.Split;
 
 /// <summary>
 /// The whole-file cleaner's result, computed piece by piece on several cores: the file is split

@@ -2,10 +2,10 @@ using System.Text;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Generator;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 using static EtlFunction.Tests.Unit.Cleaning.CleanHarness;
 
-namespace EtlFunction.Tests.Unit.Plan;
+namespace EtlFunction.Tests.Unit.Split;
 
 public class ChunkedCleanerTests
 {

@@ -1,4 +1,4 @@
-namespace EtlFunction.Format;
+namespace EtlFunction.ProcessedCsv;
 
 /// <summary>
 /// Reads a canonical CSV (ours: every record ends with <c>\n</c>, quotes balanced) one record at a

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EtlFunction.Tests.Unit.Plan;
+namespace EtlFunction.Tests.Unit.Split;
 
 /// <summary>Crafted CSVs for the split tests, and an independent oracle for record starts.</summary>
 internal static class PlanFiles

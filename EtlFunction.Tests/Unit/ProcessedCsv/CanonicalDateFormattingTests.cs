@@ -1,9 +1,9 @@
 using EtlFunction.Values;
 using System.Globalization;
 using System.Text;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
-namespace EtlFunction.Tests.Unit.Format;
+namespace EtlFunction.Tests.Unit.ProcessedCsv;
 
 /// <summary>
 /// Dates and timestamps are written from a cache of formatted days and two-digit pairs; the text
