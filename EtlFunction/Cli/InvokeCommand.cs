@@ -19,7 +19,7 @@ public static class InvokeCommand
     {
         var handler = args.Positionals.Count == 1 ? StepRegistry.All.FirstOrDefault(h => h.Name == args.Positionals[0]) : null;
         if (handler is null) throw new UsageException("usage: EtlFunction " + Usage);
-        var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
+        var settings = CliSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var parallel = RunCommand.ParallelOption(args);
         args.EnsureAllUsed();
         var ctx = settings.CreateContext(stderr.WriteLine, parallel: parallel);

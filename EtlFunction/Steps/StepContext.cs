@@ -26,4 +26,6 @@ public sealed class StepContext
     /// same outputs as one pass.
     /// </summary>
     public int Parallel { get; init; } = 1;
+    /// <summary>How the <c>plan</c> step splits when its event does not say (the host's configuration).</summary>
+    public SplitSettings SplitDefaults { get; init; } = SplitSettings.Default;
 }

@@ -11,7 +11,7 @@ public static class StepRegistry
     public static IReadOnlyList<StepHandler> All { get; } =
     [
         StepHandler.Create("plan", "single path or pieces for the Distributed Map",
-            (_, json) => PlanInput.Parse(json), PlanStep.RunAsync),
+            (ctx, json) => PlanInput.Parse(json, ctx.SplitDefaults), PlanStep.RunAsync),
         StepHandler.Create("preprocess", "clean the landing object into the processed CSV and rejects",
             (_, json) => StepEvents.ParsePreprocess(json), PreprocessStep.RunAsync,
             s => [
