@@ -1,9 +1,9 @@
-using EtlFunction.Values;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using EtlFunction.Contracts;
+using EtlFunction.Values;
 
 namespace EtlFunction.Cleaning;
 

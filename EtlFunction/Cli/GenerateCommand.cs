@@ -6,7 +6,7 @@ namespace EtlFunction.Cli;
 /// <summary><c>generate orders|titanic --rows N [--seed S] --out FILE</c>: deterministic test files with realistic dirt.</summary>
 public static class GenerateCommand
 {
-    public const string Usage = "generate orders|titanic --rows N [--seed S] --out FILE";
+    public static readonly string Usage = $"generate {string.Join('|', DataGenerators.Names)} --rows N [--seed S] --out FILE";
 
     public static Task<int> RunAsync(Args args, TextWriter stderr, CancellationToken ct)
     {

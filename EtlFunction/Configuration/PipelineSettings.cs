@@ -1,6 +1,6 @@
-using EtlFunction.Contracts;
 using System.Globalization;
 using EtlFunction.Cleaning;
+using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Steps;
 using EtlFunction.Storage;

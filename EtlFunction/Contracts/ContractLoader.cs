@@ -1,7 +1,7 @@
-using EtlFunction.Values;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using EtlFunction.Errors;
+using EtlFunction.Values;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -226,7 +226,7 @@ public static class ContractLoader
             }
             foreach (var f in formats)
             {
-                if (!Values.DateTimeFormat.TryCompile(f, out _, out var fe)) throw Error(m, $"{name.Value}.formats", fe!);
+                if (!DateTimeFormat.TryCompile(f, out _, out var fe)) throw Error(m, $"{name.Value}.formats", fe!);
             }
             char? thousands = null;
             if (OptionalScalar(m, "thousands_separator") is { } ts)

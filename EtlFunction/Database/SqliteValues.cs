@@ -1,6 +1,6 @@
-using EtlFunction.Values;
 using System.Globalization;
 using System.Text;
+using EtlFunction.Values;
 
 namespace EtlFunction.Database;
 

@@ -68,7 +68,7 @@ internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
     {
         TypeKind.String => new StringColumnBuffer(spec, ordinal),
         TypeKind.Int32 => new Int32ColumnBuffer(spec, ordinal, 0),
-        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, Values.ValueParser.UnixEpochDayNumber),
+        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, ValueParser.UnixEpochDayNumber),
         TypeKind.Decimal when spec.Type.Precision <= ParquetLayout.MaxInt32DecimalPrecision => new Int32ColumnBuffer(spec, ordinal, 0),
         TypeKind.Int64 or TypeKind.Decimal or TypeKind.Timestamp => new Int64ColumnBuffer(spec, ordinal),
         TypeKind.Double => new DoubleColumnBuffer(spec, ordinal),

@@ -1,8 +1,8 @@
-using EtlFunction.Values;
 using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.ProcessedCsv;
+using EtlFunction.Values;
 
 namespace EtlFunction.Parquet;
 

@@ -1,7 +1,7 @@
-using EtlFunction.Values;
 using System.Text;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
+using EtlFunction.Values;
 using nietras.SeparatedValues;
 
 namespace EtlFunction.ProcessedCsv;

@@ -1,4 +1,3 @@
-using EtlFunction.Values;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
@@ -7,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
+using EtlFunction.Values;
 
 namespace EtlFunction.ProcessedCsv;
 

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
-using EtlFunction.Contracts.Inference;
 using EtlFunction.Errors;
 using EtlFunction.Split;
 using EtlFunction.Storage;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using EtlFunction.Contracts;
-using EtlFunction.ProcessedCsv;
 using EtlFunction.Generator;
 using EtlFunction.Parquet;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Pipeline;

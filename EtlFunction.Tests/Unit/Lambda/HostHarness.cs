@@ -1,6 +1,6 @@
-using EtlFunction.Configuration;
 using System.Text.Json;
 using EtlFunction.Cli;
+using EtlFunction.Configuration;
 using EtlFunction.Lambda;
 using EtlFunction.Steps;
 using EtlFunction.Storage;

@@ -1,7 +1,7 @@
 using System.Text;
 using EtlFunction.Contracts;
-using EtlFunction.ProcessedCsv;
 using EtlFunction.Parquet;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Tests.Unit.Parquet;
 

@@ -1,7 +1,7 @@
-using EtlFunction.Values;
 using System.Globalization;
 using System.Text;
 using EtlFunction.ProcessedCsv;
+using EtlFunction.Values;
 
 namespace EtlFunction.Tests.Unit.ProcessedCsv;
 

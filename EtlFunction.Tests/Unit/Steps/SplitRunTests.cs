@@ -1,6 +1,6 @@
-using EtlFunction.Contracts;
 using System.Text;
 using System.Text.Json;
+using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Parquet;
 using EtlFunction.Steps;

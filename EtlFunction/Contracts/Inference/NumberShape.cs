@@ -7,7 +7,7 @@ internal enum NumberKind
 {
     /// <summary>Not a plain number (letters, spaces, two dots, a lone sign...).</summary>
     None,
-    /// <summary><c>[-]digits</c>: what <see cref="Values.ValueParser.TryParseInt64"/> reads.</summary>
+    /// <summary><c>[-]digits</c>: what <see cref="ValueParser.TryParseInt64"/> reads.</summary>
     Integer,
     /// <summary><c>[-]digits.digits</c> (either side may be empty, not both): a decimal.</summary>
     Decimal,
