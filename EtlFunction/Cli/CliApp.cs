@@ -30,7 +30,7 @@ public static class CliApp
                 "run" => await RunCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "invoke" => await InvokeCommand.RunAsync(args, stdin, stdout, stderr, ct).ConfigureAwait(false),
                 "infer" => await InferCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
-                "generate" => await GenerateCommand.RunAsync(args, stderr, ct).ConfigureAwait(false),
+                "generate" => await GenerateCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
