@@ -31,12 +31,14 @@ public class ParallelRunTests
         Assert.That(Rows(b), Is.EqualTo(Rows(a)));
     }
 
-    [TestCase("0")]
-    [TestCase("x")]
-    public async Task Run_BadParallel_IsAUsageError(string n)
+    [TestCase("0", "--parallel needs a number from 1 to 256, got 0")]
+    [TestCase("x", "--parallel needs a whole number, got 'x'")]
+    public async Task Run_BadParallel_IsAUsageError(string n, string message)
     {
         using var h = new CliHarness();
         var r = await h.Run("", "run", Path.Combine(RepoPaths.Samples, "titanic.csv"), "--parallel", n);
         Assert.That(r.ExitCode, Is.EqualTo(2), r.Stderr);
+        Assert.That(r.Stderr, Does.Contain("error: " + message));
+        Assert.That(r.Stdout, Is.Empty, "a usage error prints no result");
     }
 }
