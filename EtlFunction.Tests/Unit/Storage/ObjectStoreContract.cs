@@ -217,7 +217,7 @@ public abstract class ObjectStoreContract
     [Test]
     public async Task Copy_MissingSource_ThrowsAndWritesNothing()
     {
-        Assert.That(async () => await Store.CopyAsync(Bucket, P + "nope", Bucket, P + "dst"), Throws.Exception);
+        Assert.That(async () => await Store.CopyAsync(Bucket, P + "nope", Bucket, P + "dst"), Throws.InstanceOf<FileNotFoundException>());
         Assert.That(await Keys(P), Is.Empty);
     }
 
