@@ -15,9 +15,7 @@ public static class StepRegistry
         StepHandler.Create("preprocess", "clean the landing object into the processed CSV and rejects",
             (_, json) => StepEvents.ParsePreprocess(json), PreprocessStep.RunAsync,
             s => [
-                Metric.Count("RowsRead", s.RowsRead),
-                Metric.Count("RowsWritten", s.RowsWritten),
-                Metric.Count("RowsRejected", s.RowsRejected),
+                .. CleanedCounts(s),
                 Metric.Count("RowsFiltered", s.RowsFiltered),
                 Metric.Bytes("BytesRead", s.Source.Size),
                 Metric.Bytes("BytesWritten", (s.Processed?.Size ?? 0) + (s.Rejects?.Size ?? 0)),
@@ -40,14 +38,17 @@ public static class StepRegistry
             ]),
         StepHandler.Create("finalize", "write the run manifest",
             (_, json) => StepEvents.ParseState(json), FinalizeStep.RunAsync,
-            s => [
-                Metric.Count("RowsRead", s.RowsRead),
-                Metric.Count("RowsWritten", s.RowsWritten),
-                Metric.Count("RowsRejected", s.RowsRejected),
-                Metric.Count("RowsLoaded", s.RowsLoaded),
-            ]),
+            s => [.. CleanedCounts(s), Metric.Count("RowsLoaded", s.RowsLoaded)]),
         StepHandler.Create("quarantine", "copy a failed source and its error.json aside",
             (_, json) => StepEvents.ParseQuarantine(json), (ctx, q, ct) => QuarantineStep.RunAsync(ctx, q.Bucket, q.Key, q.ETag, q.Failure, ct)),
+    ];
+
+    /// <summary>The cleaner's counts, reported by preprocess and again (for the whole run) by finalize.</summary>
+    private static Metric?[] CleanedCounts(RunState s) =>
+    [
+        Metric.Count("RowsRead", s.RowsRead),
+        Metric.Count("RowsWritten", s.RowsWritten),
+        Metric.Count("RowsRejected", s.RowsRejected),
     ];
 
     /// <summary>The handler names, in the state machine's order.</summary>
