@@ -5,7 +5,9 @@
 #                                              under the same Runtime API emulator (scripts/bench/coldstart.sh)
 # 1. builds Release and writes the reference orders file if missing: shared/bench/gen_orders.py when
 #    it and python3 exist (byte-identical everywhere, the counts of shared/bench/RULES.md), else
-#    `EtlFunction generate orders`;
+#    `EtlFunction generate orders` (its own file, not byte-identical to the Python one); beside the file,
+#    FILE.truth records which generator made it and the rows that generator says a run writes, and the
+#    runs are checked against that generator's truth (a file without one is made again);
 # 2. our steps locally (folder store + SQLite): `EtlFunction bench`, each step in its own process;
 # 3. against the test services (scripts/test-services.sh, started if not running: MariaDB + s3rver),
 #    in each run: the whole `run --s3 --mysql`, and each step alone with `invoke STEP --s3 --mysql`
@@ -29,13 +31,21 @@ log() { echo "bench: $*" >&2; }
 command -v /usr/bin/time >/dev/null || { log "needs GNU time (apt-get install time)"; exit 1; }
 dotnet build EtlFunction -c Release -v q -nologo >/dev/null
 app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
-if [[ ! -f "$file" ]]; then
+# FILE.truth: "GENERATOR EXPECTED_ROWS_WRITTEN" (EXPECTED empty when the generator has no count for this size).
+truth="$file.truth"
+if [[ ! -f "$file" || ! -f "$truth" ]]; then
   if [[ -f ../shared/bench/gen_orders.py ]] && command -v python3 >/dev/null; then
     python3 ../shared/bench/gen_orders.py "$rows" "$file"
+    # RULES.md gives the Python generator's count for the reference size only.
+    (( rows == 1000000 )) && echo "gen_orders.py 976434" >"$truth" || echo "gen_orders.py" >"$truth"
   else
-    "$app" generate orders --rows "$rows" --out "$file"
+    "$app" generate orders --rows "$rows" --out "$file" --json >"$file.generated.json"
+    echo "EtlFunction $(node -e "console.log(JSON.parse(require('fs').readFileSync(0,'utf8')).expectedRowsWritten)" <"$file.generated.json")" >"$truth"
+    rm -f "$file.generated.json"
   fi
 fi
+read -r generator expected_truth <"$truth" || true
+log "$file: made by $generator${expected_truth:+, which says a run writes $expected_truth rows}"
 size=$(stat -L -c %s "$file")
 # The DuckDB peer's package, pinned by scripts/bench/package-lock.json.
 # node_modules/.bench-lock is the lock file of the last `npm ci`: a changed lock file installs again.
@@ -81,10 +91,10 @@ for (const s of JSON.parse(require('fs').readFileSync('$tmp/bench.json', 'utf8')
 processed=$(json d.processed "$tmp/ref.json")
 psize=$(stat -L -c %s "$processed")
 written=$(json d.rowsWritten "$tmp/ref.json")
-# On the reference file every writer must give RULES.md's count; on other sizes, ours.
-expected=$written
-(( rows == 1000000 )) && expected=976434
-[[ $written == "$expected" ]] || { log "our run wrote $written rows, RULES.md says $expected"; exit 1; }
+# Every writer must give the count of the generator that made the file (RULES.md's for gen_orders.py on
+# the reference size, OrdersTruth's for ours); when that generator has none, ours.
+expected=${expected_truth:-$written}
+[[ $written == "$expected" ]] || { log "our run wrote $written rows, $generator says $expected"; exit 1; }
 
 # ---- the test services
 export AWS_ENDPOINT_URL_S3=$ETL_TEST_S3_ENDPOINT AWS_ACCESS_KEY_ID=$ETL_TEST_S3_ACCESS_KEY \
@@ -125,7 +135,7 @@ for run in $(seq 1 "$runs"); do
     n=$(json d.rows "$tmp/$j.json")
     [[ $n == "$expected" ]] || { log "DuckDB ($j) wrote $n rows, expected $expected"; exit 1; }
   done
-  echo "DuckDB wrote $n rows in every mode (RULES.md: 976,434 on the reference file); ours $written." >"$tmp/duckdb-rows"
+  echo "DuckDB wrote $n rows in every mode ($generator's truth: ${expected_truth:-not known for this size}); ours $written." >"$tmp/duckdb-rows"
 
   # Plain LOAD DATA into an empty copy of the loader's table (its DDL as the run above created it).
   plain="etl_bench_plain_$run"

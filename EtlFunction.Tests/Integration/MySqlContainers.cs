@@ -58,7 +58,7 @@ internal static class MySqlContainers
 
     private static readonly object Gate = new();
     private static readonly List<IContainer> Created = [];
-    private static Task<Servers>? s_servers;
+    private static Task<Servers>? _servers;
 
     static MySqlContainers()
     {
@@ -75,7 +75,7 @@ internal static class MySqlContainers
     /// <summary>The connection strings of both containers, starting them on the first call.</summary>
     public static Task<Servers> StartAsync()
     {
-        lock (Gate) return s_servers ??= StartBothAsync();
+        lock (Gate) return _servers ??= StartBothAsync();
     }
 
     /// <summary>A connection string for the container with <c>local_infile</c> on or off; fails or ignores the calling test when no container can run (see the class remarks).</summary>
@@ -99,7 +99,7 @@ internal static class MySqlContainers
     public static async Task DisposeAsync()
     {
         Task<Servers>? starting;
-        lock (Gate) starting = s_servers;
+        lock (Gate) starting = _servers;
         if (starting is not null)
         {
             try
@@ -116,7 +116,7 @@ internal static class MySqlContainers
         {
             containers = [.. Created];
             Created.Clear();
-            s_servers = null;
+            _servers = null;
         }
         foreach (var c in containers) await c.DisposeAsync();
     }

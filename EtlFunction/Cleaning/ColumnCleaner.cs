@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using EtlFunction.Contracts;
+using EtlFunction.Values;
 
 namespace EtlFunction.Cleaning;
 

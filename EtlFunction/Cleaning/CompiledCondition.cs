@@ -56,7 +56,7 @@ internal sealed class CompiledCondition
     }
 
     private (long L, double D) Lit(string text) =>
-        ValueParser.TryParseLiteral(_type, text, out var l, out var d) ? (l, d) : throw new ArgumentException($"'{text}' is not a valid {_type}");
+        _type.TryParseLiteral(text, out var l, out var d) ? (l, d) : throw new ArgumentException($"'{text}' is not a valid {_type}");
 
     /// <summary>Evaluates on a NULL value.</summary>
     public string? EvaluateNull()

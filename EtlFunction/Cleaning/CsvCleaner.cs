@@ -1,8 +1,7 @@
 using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
-using EtlFunction.Plan;
+using EtlFunction.ProcessedCsv;
 using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;

@@ -1,6 +1,6 @@
 using System.Text;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Cleaning;
 

@@ -1,5 +1,5 @@
 using EtlFunction.Contracts;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Cleaning;
 

@@ -1,4 +1,4 @@
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Cleaning;
 

@@ -42,7 +42,9 @@ public static class BenchCommand
         {
             Fresh(work);
             // Upload as S3 would: the store records the ETag while the bytes pass, not at first HEAD.
-            await RunCommand.PutLandingAsync(new FolderObjectStore(Path.Combine(work, "store")), "landing", $"{dataset}/{Path.GetFileName(file)}", file, ct).ConfigureAwait(false);
+            var landing = new FolderObjectStore(Path.Combine(work, "store"));
+            var key = $"{dataset}/{Path.GetFileName(file)}";
+            await RunCommand.PutLandingAsync(landing, "landing", key, file, landing.PathOf("landing", key), ct).ConfigureAwait(false);
             var evt = JsonSerializer.Serialize(new { bucket = "landing", key = $"{dataset}/{Path.GetFileName(file)}", dataset });
 
             var pre = await Child(work, ["invoke", "preprocess", .. common], evt, ct).ConfigureAwait(false);

@@ -30,7 +30,7 @@ public static class CliApp
                 "run" => await RunCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "invoke" => await InvokeCommand.RunAsync(args, stdin, stdout, stderr, ct).ConfigureAwait(false),
                 "infer" => await InferCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
-                "generate" => await GenerateCommand.RunAsync(args, stderr, ct).ConfigureAwait(false),
+                "generate" => await GenerateCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
@@ -40,16 +40,12 @@ public static class CliApp
             await stderr.WriteLineAsync($"error: {e.Message}\n\n{Help}").ConfigureAwait(false);
             return 2;
         }
-        catch (Exception e) when (Unwrap(e) is EtlException ee)
-        {
-            await Report(ee.Type, ee.Message).ConfigureAwait(false);
-            return EtlException.ExitCodeFor(ee.Type);
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await Report(ErrorType.InternalError, $"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-            await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
-            return EtlException.ExitCodeFor(ErrorType.InternalError);
+            var error = ErrorClassifier.Classify(e);
+            await Report(error.Type, error.Message).ConfigureAwait(false);
+            if (error.Exception is not EtlException) await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            return EtlException.ExitCodeFor(error.Type);
         }
 
         async Task Report(ErrorType type, string message)
@@ -63,24 +59,24 @@ public static class CliApp
         }
     }
 
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
-
-    public const string Help = """
+    /// <summary>The help text; each command line is that command's own <c>Usage</c>, so help and parser cannot drift apart.</summary>
+    public static readonly string Help = $$"""
         EtlFunction — clean, validate, load and archive CSV files against a dataset contract.
 
         Commands:
-          run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--json] [--quiet]
-                   [--s3 [--landing-bucket B] [--processed-bucket B] [--archive-bucket B]] [--mysql CONNECTION_STRING]
+          {{RunCommand.Usage}}
               Run the whole pipeline: by default a folder as the buckets (.etl/) and SQLite as the database;
-              --s3 uses S3 (AWS_* environment; buckets also from ETL_*_BUCKET), --mysql (or ETL_MYSQL) MySQL.
-          invoke STEP [--store DIR] [--db FILE] [--contracts DIR]
-              Run one step (preprocess, load, archive, finalize, quarantine): JSON on stdin, result JSON on stdout.
-          infer FILE [--dataset NAME] [--out FILE]
+              --s3 uses S3 (AWS_* environment; buckets also from ETL_*_BUCKET), --mysql (or ETL_MYSQL) MySQL;
+              --parallel N cleans a local file on N cores.
+          {{InvokeCommand.Usage}}
+              Run one step: JSON on stdin, result JSON on stdout.
+          {{InferCommand.Usage}}
               Print (or write) a starter contract inferred from the file.
-          generate orders|titanic --rows N [--seed S] --out FILE
+          {{GenerateCommand.Usage}}
               Write a test file with realistic dirt.
-          bench [--rows N] [--file FILE] [--runs K] [--work DIR]
-              Measure each step on the reference orders file: rows/s, MB/s, peak memory.
+          {{BenchCommand.Usage}}
+              Measure each step on FILE, each in its own process: rows/s, MB/s, peak memory (scripts/bench.sh
+              generates the reference orders file first).
 
         Exit codes: 0 ok, 2 usage, 3 InvalidInput, 4 ContractViolation, 5 SchemaMismatch, 6 DataLossError,
         7 TransientError, 10 InternalError. With --json (and for invoke) a failure also prints

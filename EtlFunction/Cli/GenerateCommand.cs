@@ -1,14 +1,20 @@
 using System.Diagnostics;
+using System.Text.Json;
 using EtlFunction.Generator;
+using EtlFunction.Steps;
 
 namespace EtlFunction.Cli;
 
-/// <summary><c>generate orders|titanic --rows N [--seed S] --out FILE</c>: deterministic test files with realistic dirt.</summary>
+/// <summary>
+/// <c>generate orders|titanic --rows N [--seed S] --out FILE [--json]</c>: deterministic test files with
+/// realistic dirt. With <c>--json</c>, one object on stdout that also carries the generator's own truth
+/// (<c>expectedRowsWritten</c>), so a caller checks a run against the generator that made the file.
+/// </summary>
 public static class GenerateCommand
 {
-    public const string Usage = "generate orders|titanic --rows N [--seed S] --out FILE";
+    public static readonly string Usage = $"generate {string.Join('|', DataGenerators.Names)} --rows N [--seed S] --out FILE [--json]";
 
-    public static Task<int> RunAsync(Args args, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (args.Positionals.Count != 1 || !DataGenerators.Names.Contains(args.Positionals[0]))
         {
@@ -17,11 +23,18 @@ public static class GenerateCommand
         var rows = args.Long("rows", 1_000_000);
         var seed = (ulong)args.Long("seed", 42);
         var output = args.Option("out") ?? throw new UsageException("generate needs --out FILE");
+        var json = args.Flag("json");
         args.EnsureAllUsed();
         ct.ThrowIfCancellationRequested();
         var sw = Stopwatch.StartNew();
-        var bytes = DataGenerators.Create(args.Positionals[0], rows, seed).WriteFile(output);
-        stderr.WriteLine($"wrote {rows:N0} {args.Positionals[0]} rows ({bytes / 1e6:F1} MB) to {output} in {sw.Elapsed.TotalSeconds:F2}s");
-        return Task.FromResult(0);
+        var generator = DataGenerators.Create(args.Positionals[0], rows, seed);
+        var bytes = generator.WriteFile(output);
+        await stderr.WriteLineAsync($"wrote {rows:N0} {args.Positionals[0]} rows ({bytes / 1e6:F1} MB) to {output} in {sw.Elapsed.TotalSeconds:F2}s").ConfigureAwait(false);
+        if (json)
+        {
+            var summary = new { Dataset = generator.Name, Rows = rows, Seed = seed, Bytes = bytes, File = output, ExpectedRowsWritten = generator.ExpectedRowsWritten() };
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Options)).ConfigureAwait(false);
+        }
+        return 0;
     }
 }

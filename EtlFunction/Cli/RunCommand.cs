@@ -19,7 +19,7 @@ public static class RunCommand
     {
         var json = args.Flag("json");
         var display = new Display(stderr, args.Flag("quiet"));
-        var settings = PipelineSettings.FromArgs(args, Environment.GetEnvironmentVariable);
+        var settings = CliSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var datasetOption = args.Option("dataset");
         var parallel = ParallelOption(args);
         args.EnsureAllUsed();
@@ -32,9 +32,9 @@ public static class RunCommand
         var ctx = settings.CreateContext(display.Log, p => display.Progress(p, total), parallel);
         var sw = Stopwatch.StartNew();
         var key = $"{dataset}/{Path.GetFileName(file)}";
-        if (ctx.Store is FolderObjectStore folder)
+        if (ctx.Store.LocalPath(ctx.Buckets.Landing, key) is { } target)
         {
-            await PutLandingAsync(folder, ctx.Buckets.Landing, key, file, ct).ConfigureAwait(false);
+            await PutLandingAsync(ctx.Store, ctx.Buckets.Landing, key, file, target, ct).ConfigureAwait(false);
         }
         else
         {
@@ -51,7 +51,7 @@ public static class RunCommand
             display.EndProgress();
         }
         var seconds = sw.Elapsed.TotalSeconds;
-        string PathOf(ObjectRef r) => ctx.Store is FolderObjectStore f ? Relative(f.Describe(r.Bucket, r.Key)) : ctx.Store.Describe(r.Bucket, r.Key);
+        string PathOf(ObjectRef r) => ctx.Store.LocalPath(r.Bucket, r.Key) is { } local ? Relative(local) : ctx.Store.Describe(r.Bucket, r.Key);
         var contractOrigin = state.ContractInferred
             ? $"inferred, saved as {PathOf(state.Contract!)}"
             : settings.ContractFile ?? $"contracts/{dataset}.yaml";
@@ -77,7 +77,7 @@ public static class RunCommand
                 Contract = state.Contract is { } c ? PathOf(c) : null,
                 state.ContractInferred,
                 state.ContractFingerprint,
-                Database = settings.UseMySql ? state.Database : Relative(settings.SqlitePath),
+                Database = settings.DatabaseKind == DatabaseKind.MySql ? state.Database : Relative(settings.SqlitePath),
                 state.RejectsByColumn,
                 state.FilteredByColumn,
                 Timings = new Dictionary<string, double>(state.Timings) { ["total"] = Math.Round(seconds, 3) },
@@ -92,10 +92,9 @@ public static class RunCommand
     /// object's date: the archive day then follows the file, not the moment of the run. A landing
     /// copy with the same size and modification time is not copied again (rsync's rule).
     /// </summary>
-    internal static async Task PutLandingAsync(FolderObjectStore store, string bucket, string key, string file, CancellationToken ct)
+    internal static async Task PutLandingAsync(IObjectStore store, string bucket, string key, string file, string target, CancellationToken ct)
     {
         var source = new FileInfo(file);
-        var target = store.PathOf(bucket, key);
         if (File.Exists(target) && new FileInfo(target).Length == source.Length && File.GetLastWriteTimeUtc(target) == source.LastWriteTimeUtc)
         {
             return;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using EtlFunction.Errors;
+using EtlFunction.Values;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -225,7 +226,7 @@ public static class ContractLoader
             }
             foreach (var f in formats)
             {
-                if (!Cleaning.DateTimeFormat.TryCompile(f, out _, out var fe)) throw Error(m, $"{name.Value}.formats", fe!);
+                if (!DateTimeFormat.TryCompile(f, out _, out var fe)) throw Error(m, $"{name.Value}.formats", fe!);
             }
             char? thousands = null;
             if (OptionalScalar(m, "thousands_separator") is { } ts)
@@ -350,7 +351,7 @@ public static class ContractLoader
             // Every literal must parse with the column's type, or the rule could never match.
             foreach (var lit in new[] { c.EqualsValue, c.NotEqualsValue, c.Min, c.Max }.Concat(c.In ?? []).Concat(c.NotIn ?? []))
             {
-                if (lit is not null && !Cleaning.ValueParser.CanParseLiteral(type, lit))
+                if (lit is not null && !type.CanParseLiteral(lit))
                 {
                     throw Error(m, field, $"'{lit}' is not a valid {type}");
                 }

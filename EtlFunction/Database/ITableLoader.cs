@@ -1,4 +1,5 @@
 using EtlFunction.Contracts;
+using EtlFunction.Errors;
 
 namespace EtlFunction.Database;
 
@@ -6,7 +7,24 @@ namespace EtlFunction.Database;
 /// <param name="RunId">The idempotency key: a run id already in the ledger loads nothing.</param>
 /// <param name="Contract">Table name, columns, types, primary key and load mode.</param>
 /// <param name="Source">Where the rows came from (recorded in the ledger), e.g. <c>landing/orders/x.csv</c>.</param>
-public sealed record LoadRequest(string RunId, DatasetContract Contract, string Source);
+public sealed record LoadRequest(string RunId, DatasetContract Contract, string Source)
+{
+    /// <summary>
+    /// The checks every loader makes before it touches the database (arguments present, an upsert has a
+    /// key), so SQLite and MySQL refuse the same requests the same way; returns the contract.
+    /// </summary>
+    internal static DatasetContract Validated(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(openProcessed);
+        var contract = request.Contract;
+        if (contract.LoadMode == LoadMode.Upsert && contract.PrimaryKey.Count == 0)
+        {
+            throw new EtlException(ErrorType.ContractViolation, $"contract '{contract.Dataset}': upsert needs a primary_key");
+        }
+        return contract;
+    }
+}
 
 /// <summary>The outcome of a load.</summary>
 /// <param name="RowsLoaded">Rows inserted or upserted by this run (from the ledger when <paramref name="AlreadyLoaded"/>).</param>
@@ -17,7 +35,7 @@ public sealed record LoadResult(string Table, long RowsLoaded, bool AlreadyLoade
 
 /// <summary>
 /// The database seam: creates the table from the contract, loads one run's processed CSV
-/// (the canonical format, see <see cref="Format.CanonicalCsvReader"/>) according to the load mode,
+/// (the canonical format, see <see cref="ProcessedCsv.CanonicalCsvReader"/>) according to the load mode,
 /// and records the run in a ledger table in the same transaction, so a retried run never loads
 /// twice and a crash leaves all or nothing. SQLite locally, MySQL in AWS.
 /// </summary>

@@ -7,7 +7,7 @@ using EtlFunction.Errors;
 namespace EtlFunction.Database;
 
 /// <summary>
-/// Rewrites the processed CSV (the canonical format, see <see cref="Format.CanonicalCsvWriter"/>) into
+/// Rewrites the processed CSV (the canonical format, see <see cref="ProcessedCsv.CanonicalCsvWriter"/>) into
 /// the text format that <c>LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'</c>
 /// reads back exactly, block by block, so a load never holds more than a block of the file:
 /// <list type="bullet">

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using MySqlConnector;
 
 namespace EtlFunction.Database;

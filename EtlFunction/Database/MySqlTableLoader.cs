@@ -55,13 +55,7 @@ public sealed class MySqlTableLoader : ITableLoader
 
     public async Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(openProcessed);
-        var contract = request.Contract;
-        if (contract.LoadMode == LoadMode.Upsert && contract.PrimaryKey.Count == 0)
-        {
-            throw new EtlException(ErrorType.ContractViolation, $"contract '{contract.Dataset}': upsert needs a primary_key");
-        }
+        var contract = LoadRequest.Validated(request, openProcessed);
         try
         {
             return await LoadCoreAsync(request, openProcessed, ct).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 

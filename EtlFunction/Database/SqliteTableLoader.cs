@@ -2,7 +2,7 @@ using System.Globalization;
 using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using Microsoft.Data.Sqlite;
 
 namespace EtlFunction.Database;
@@ -44,13 +44,7 @@ public sealed class SqliteTableLoader : ITableLoader
 
     public async Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(openProcessed);
-        var contract = request.Contract;
-        if (contract.LoadMode == LoadMode.Upsert && contract.PrimaryKey.Count == 0)
-        {
-            throw new EtlException(ErrorType.ContractViolation, $"contract '{contract.Dataset}': upsert needs a primary_key");
-        }
+        var contract = LoadRequest.Validated(request, openProcessed);
         var method = contract.LoadMode == LoadMode.Upsert ? "prepared-upsert" : "prepared-insert";
         try
         {

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
-using EtlFunction.Cleaning;
+using EtlFunction.Values;
 
 namespace EtlFunction.Database;
 
 /// <summary>
-/// Converts the canonical reader's values (see <see cref="Format.CanonicalCsvReader"/>) into what
+/// Converts the canonical reader's values (see <see cref="ProcessedCsv.CanonicalCsvReader"/>) into what
 /// <see cref="SqliteSchema"/> says a column stores. Kept apart from the loader so the exact texts
 /// (dates, timestamps, wide decimals) are defined and tested in one place. The UTF-8 formatters
 /// write into a caller's buffer so a load allocates nothing per value.
@@ -53,13 +53,7 @@ public static class SqliteValues
     /// <summary>Writes <see cref="TimestampToText"/> as UTF-8; returns 26.</summary>
     public static int FormatTimestamp(long unixMicros, Span<byte> utf8)
     {
-        var days = Math.DivRem(unixMicros, ValueParser.MicrosPerDay, out var tod);
-        if (tod < 0)
-        {
-            tod += ValueParser.MicrosPerDay;
-            days--;
-        }
-        var d = DateOnly.FromDayNumber((int)(days + ValueParser.UnixEpochDayNumber));
+        var d = DateOnly.FromDayNumber((int)UnixMicros.DayNumber(unixMicros, out var tod));
         WriteDate(utf8, d.Year, d.Month, d.Day);
         var secs = tod / 1_000_000;
         utf8[10] = (byte)' ';

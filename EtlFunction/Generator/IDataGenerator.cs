@@ -13,6 +13,13 @@ public interface IDataGenerator
     ulong Seed { get; }
     /// <summary>Writes the whole CSV to <paramref name="output"/> (left open) and returns the bytes written.</summary>
     long Write(Stream output);
+
+    /// <summary>
+    /// The rows the pipeline writes from this file under the dataset's contract, when the generator tracks
+    /// its own choices (orders: RULES.md R1–R8, <see cref="OrdersTruth"/>); null when it does not. The
+    /// benchmark checks a run against the truth of the generator that made the file, not another one's.
+    /// </summary>
+    long? ExpectedRowsWritten();
 }
 
 /// <summary>Creates generators by dataset name, so the CLI needs no knowledge of each kind.</summary>

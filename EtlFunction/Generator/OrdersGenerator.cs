@@ -67,6 +67,8 @@ public sealed class OrdersGenerator : IDataGenerator
         }
     }
 
+    public long? ExpectedRowsWritten() => ComputeTruth().Written;
+
     /// <summary>The truth for this (rows, seed) without writing the file.</summary>
     public OrdersTruth ComputeTruth()
     {

@@ -4,9 +4,6 @@ using EtlFunction.Steps;
 
 namespace EtlFunction.Lambda;
 
-/// <summary>One metric value of an embedded-metric line.</summary>
-public sealed record Metric(string Name, string Unit, double Value);
-
 /// <summary>
 /// CloudWatch Embedded Metric Format: a log line with an <c>_aws</c> envelope that CloudWatch turns
 /// into metrics without any API call or agent (nothing to configure, no latency on the invocation).
@@ -17,40 +14,14 @@ public static class EmbeddedMetrics
 {
     public const string DefaultNamespace = "EtlFunction";
 
-    /// <summary>What each step measured, from the run state it returned (only the counts that step produced).</summary>
-    public static IReadOnlyList<Metric> For(string step, RunState state, double durationMs)
-    {
-        var m = new List<Metric>();
-        void Count(string name, long? value) { if (value is { } v) m.Add(new(name, "Count", v)); }
-        void Bytes(string name, long? value) { if (value is { } v) m.Add(new(name, "Bytes", v)); }
-        switch (step)
-        {
-            case "preprocess":
-                Count("RowsRead", state.RowsRead);
-                Count("RowsWritten", state.RowsWritten);
-                Count("RowsRejected", state.RowsRejected);
-                Count("RowsFiltered", state.RowsFiltered);
-                Bytes("BytesRead", state.Source.Size);
-                Bytes("BytesWritten", (state.Processed?.Size ?? 0) + (state.Rejects?.Size ?? 0));
-                break;
-            case "load":
-                Count("RowsLoaded", state.AlreadyLoaded == true ? 0 : state.RowsLoaded);
-                Bytes("BytesRead", state.Processed?.Size);
-                break;
-            case "archive":
-                Count("RowsWritten", state.Archive?.Sum(a => a.Rows));
-                Bytes("BytesRead", state.Processed?.Size);
-                break;
-            case "finalize":
-                Count("RowsRead", state.RowsRead);
-                Count("RowsWritten", state.RowsWritten);
-                Count("RowsRejected", state.RowsRejected);
-                Count("RowsLoaded", state.RowsLoaded);
-                break;
-        }
-        m.Add(new("DurationMs", "Milliseconds", Math.Round(durationMs, 3)));
-        return m;
-    }
+    /// <summary>What a step measured, from the run state it returned (its <see cref="StepHandler.Measure"/>), and its duration.</summary>
+    public static IReadOnlyList<Metric> For(string step, RunState state, double durationMs) =>
+        StepRegistry.Find(step) is { } handler ? For(handler, state, durationMs) : [Duration(durationMs)];
+
+    internal static IReadOnlyList<Metric> For(StepHandler handler, RunState state, double durationMs) =>
+        [.. handler.Measure(state), Duration(durationMs)];
+
+    private static Metric Duration(double ms) => new("DurationMs", "Milliseconds", Math.Round(ms, 3));
 
     /// <summary>The EMF line: <c>{"_aws":{...},"Step":..,"Dataset":..,"RowsRead":..,...}</c>.</summary>
     public static string Line(string step, string dataset, IReadOnlyList<Metric> metrics, DateTimeOffset now,

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using EtlFunction.Cli;
 using EtlFunction.Steps;
 
 namespace EtlFunction.Lambda;
@@ -16,8 +14,8 @@ public sealed record LambdaHostOptions
 
 /// <summary>
 /// The Runtime API loop for one handler (step): next → run the step → response or error, until the
-/// process is stopped. It runs the step through <see cref="InvokeCommand.InvokeAsync"/>, the same
-/// entry point as <c>EtlFunction invoke STEP</c>, so Lambda and CLI differ only in the host. A failing
+/// process is stopped. It runs the step through its <see cref="StepRegistry"/> entry, the same
+/// one as <c>EtlFunction invoke STEP</c>, so Lambda and CLI differ only in the host. A failing
 /// step never ends the loop: it becomes an error report with the <c>errorType</c> Step Functions matches.
 /// </summary>
 public sealed class LambdaHost
@@ -25,7 +23,7 @@ public sealed class LambdaHost
     public const string TraceVariable = "_X_AMZN_TRACE_ID";
 
     private readonly RuntimeApiClient _api;
-    private readonly string _handler;
+    private readonly StepHandler _handler;
     private readonly Func<StepContext> _contexts;
     private readonly JsonLogger _log;
     private readonly LambdaHostOptions _options;
@@ -36,9 +34,8 @@ public sealed class LambdaHost
     /// </remarks>
     public LambdaHost(RuntimeApiClient api, string handler, Func<StepContext> contexts, JsonLogger log, LambdaHostOptions? options = null)
     {
-        if (!InvokeCommand.Steps.Contains(handler)) throw new ArgumentException($"unknown handler '{handler}'", nameof(handler));
+        _handler = StepRegistry.All.FirstOrDefault(h => h.Name == handler) ?? throw new ArgumentException($"unknown handler '{handler}'", nameof(handler));
         _api = api;
-        _handler = handler;
         _contexts = contexts;
         _log = log;
         _options = options ?? new LambdaHostOptions();
@@ -69,7 +66,7 @@ public sealed class LambdaHost
     {
         Environment.SetEnvironmentVariable(TraceVariable, invocation.TraceId); // null clears the previous one
         _log.RequestId = invocation.RequestId;
-        _log.Step = _handler;
+        _log.Step = _handler.Name;
         try
         {
             var (result, error) = await RunStepAsync(invocation, ct).ConfigureAwait(false);
@@ -107,8 +104,8 @@ public sealed class LambdaHost
             : await ExecuteAsync(invocation, deadline, linked.Token, ct).ConfigureAwait(false);
         if (error is null)
         {
-            Succeeded(result!, clock.GetElapsedTime(started).TotalMilliseconds);
-            return (result, null);
+            Succeeded(result!.Result, clock.GetElapsedTime(started).TotalMilliseconds);
+            return (result.Json, null);
         }
         _log.Error("step failed",
             ("errorType", error.ErrorType),
@@ -118,12 +115,12 @@ public sealed class LambdaHost
         return (null, error);
     }
 
-    private async Task<(string? Result, ErrorReport? Error)> ExecuteAsync(Invocation invocation, CancellationTokenSource? deadline, CancellationToken stepToken, CancellationToken ct)
+    private async Task<(StepOutcome? Result, ErrorReport? Error)> ExecuteAsync(Invocation invocation, CancellationTokenSource? deadline, CancellationToken stepToken, CancellationToken ct)
     {
         try
         {
             var context = _contexts();
-            return (await InvokeCommand.InvokeAsync(context, _handler, invocation.Payload, stepToken).ConfigureAwait(false), null);
+            return (await _handler.InvokeAsync(context, invocation.Payload, stepToken).ConfigureAwait(false), null);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -150,10 +147,10 @@ public sealed class LambdaHost
         return source;
     }
 
-    private void Succeeded(string result, double durationMs)
+    private void Succeeded(object result, double durationMs)
     {
-        var state = AsRunState(result);
-        if (state is null)
+        // Quarantine returns an object reference, the split steps their own small documents: only a run state has counts.
+        if (result is not RunState state)
         {
             _log.Info("step succeeded", ("durationMs", Math.Round(durationMs, 3)));
             return;
@@ -172,22 +169,7 @@ public sealed class LambdaHost
                 ["rowsLoaded"] = state.RowsLoaded,
             }));
         var metrics = EmbeddedMetrics.For(_handler, state, durationMs);
-        _log.WriteLine(EmbeddedMetrics.Line(_handler, state.Dataset, metrics, _options.Clock.GetUtcNow(), _options.MetricsNamespace,
+        _log.WriteLine(EmbeddedMetrics.Line(_handler.Name, state.Dataset, metrics, _options.Clock.GetUtcNow(), _options.MetricsNamespace,
             ("runId", state.RunId), ("requestId", _log.RequestId)));
-    }
-
-    /// <summary>The result as a run state when it is one (quarantine returns an object reference instead).</summary>
-    private static RunState? AsRunState(string json)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("runId", out _)) return null;
-            return doc.RootElement.Deserialize<RunState>(Json.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

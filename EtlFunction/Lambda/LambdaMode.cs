@@ -1,4 +1,3 @@
-using EtlFunction.Cli;
 using EtlFunction.Configuration;
 using EtlFunction.Steps;
 
@@ -38,7 +37,7 @@ public static class LambdaMode
         if (handler is null)
         {
             var report = new ErrorReport(ErrorReport.HandlerNotFound,
-                $"unknown handler '{requested}': set _HANDLER (the image Command) or the first argument to one of {string.Join(", ", InvokeCommand.Steps)}", []);
+                $"unknown handler '{requested}': set _HANDLER (the image Command) or the first argument to one of {string.Join(", ", StepRegistry.Names)}", []);
             log.Error("init failed", ("errorType", report.ErrorType), ("errorMessage", report.ErrorMessage));
             try
             {
@@ -67,9 +66,8 @@ public static class LambdaMode
         }
     }
 
-    /// <summary>The step a handler name denotes (case-insensitive), or null when it is none of <see cref="InvokeCommand.Steps"/>.</summary>
-    public static string? ResolveHandler(string? requested) =>
-        requested is null ? null : InvokeCommand.Steps.FirstOrDefault(s => string.Equals(s, requested.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>The step a handler name denotes (case-insensitive), or null when it is none of <see cref="StepRegistry.Names"/>.</summary>
+    public static string? ResolveHandler(string? requested) => StepRegistry.Find(requested)?.Name;
 
     /// <summary>
     /// The local context from environment variables: <c>ETL_STORE</c> (a folder as the three buckets;

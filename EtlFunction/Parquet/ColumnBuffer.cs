@@ -1,6 +1,7 @@
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
+using EtlFunction.Values;
 using ParquetSharp;
 
 namespace EtlFunction.Parquet;
@@ -67,7 +68,7 @@ internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
     {
         TypeKind.String => new StringColumnBuffer(spec, ordinal),
         TypeKind.Int32 => new Int32ColumnBuffer(spec, ordinal, 0),
-        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, Cleaning.ValueParser.UnixEpochDayNumber),
+        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, ValueParser.UnixEpochDayNumber),
         TypeKind.Decimal when spec.Type.Precision <= ParquetLayout.MaxInt32DecimalPrecision => new Int32ColumnBuffer(spec, ordinal, 0),
         TypeKind.Int64 or TypeKind.Decimal or TypeKind.Timestamp => new Int64ColumnBuffer(spec, ordinal),
         TypeKind.Double => new DoubleColumnBuffer(spec, ordinal),

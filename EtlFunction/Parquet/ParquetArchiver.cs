@@ -1,8 +1,8 @@
 using System.Globalization;
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
+using EtlFunction.Values;
 
 namespace EtlFunction.Parquet;
 
@@ -134,11 +134,7 @@ public static class ParquetArchiver
 
     /// <summary>The <see cref="DateOnly.DayNumber"/> of a date value, or of a timestamp's UTC day.</summary>
     private static long DayNumber(long value, TypeKind kind) =>
-        kind == TypeKind.Date ? value : Math.DivRem(value, ValueParser.MicrosPerDay) switch
-        {
-            (var days, < 0) => days - 1 + ValueParser.UnixEpochDayNumber,
-            (var days, _) => days + ValueParser.UnixEpochDayNumber,
-        };
+        kind == TypeKind.Date ? value : UnixMicros.DayNumber(value);
 
     private static string DtOf(long key) => key == NullKey
         ? ParquetLayout.NullPartition

@@ -1,4 +1,4 @@
-using EtlFunction.Cleaning;
+using EtlFunction.Values;
 using ParquetSharp;
 
 namespace EtlFunction.Parquet;

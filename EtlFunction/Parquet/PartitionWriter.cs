@@ -1,6 +1,6 @@
+using EtlFunction.ProcessedCsv;
 using ParquetSharp;
 using ParquetSharp.IO;
-using EtlFunction.Format;
 
 namespace EtlFunction.Parquet;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Encoding = System.Text.Encoding;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using ParquetSharp;
 
 namespace EtlFunction.Parquet;

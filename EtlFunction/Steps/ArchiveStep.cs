@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using EtlFunction.Format;
 using EtlFunction.Parquet;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;

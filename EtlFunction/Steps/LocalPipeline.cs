@@ -35,10 +35,10 @@ public static class LocalPipeline
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var error = e is EtlException ee ? ee.Type.ToString() : e is AggregateException { InnerException: EtlException ie } ? ie.Type.ToString() : ErrorType.InternalError.ToString();
+            var error = ErrorClassifier.Classify(e);
             try
             {
-                await QuarantineStep.RunAsync(ctx, input.Bucket, input.Key, etag, new FailureInfo(error, e.Message, failedState, "local"), ct).ConfigureAwait(false);
+                await QuarantineStep.RunAsync(ctx, input.Bucket, input.Key, etag, new FailureInfo(error.Type.ToString(), error.Exception.Message, failedState, "local"), ct).ConfigureAwait(false);
             }
             catch (Exception q) when (q is not OperationCanceledException)
             {

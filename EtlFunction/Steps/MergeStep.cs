@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using EtlFunction.Cleaning;
 using EtlFunction.Errors;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;

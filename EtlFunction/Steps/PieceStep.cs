@@ -3,7 +3,7 @@ using System.Text.Json;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;

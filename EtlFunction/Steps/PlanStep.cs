@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EtlFunction.Cleaning;
 using EtlFunction.Errors;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 
 namespace EtlFunction.Steps;
 
@@ -78,46 +77,26 @@ public static class PlanStep
 /// <summary>
 /// What to plan: the object (an S3 event or <c>{"bucket","key"}</c>, as for preprocess), and optionally
 /// <c>chunkSize</c> (piece bytes), <c>splitThreshold</c> (bytes) and <c>maxConcurrency</c>; each defaults to the
-/// function's environment — <c>ETL_PIECE_MB</c>, <c>ETL_SPLIT_THRESHOLD_MB</c> (MiB, from the template's parameters;
-/// <c>ETL_PIECE_BYTES</c> / <c>ETL_SPLIT_THRESHOLD_BYTES</c> win when set, for small test files) and
-/// <c>ETL_MAP_MAX_CONCURRENCY</c> — then to the built-in defaults.
+/// host's <see cref="SplitSettings"/> (in Lambda the function's environment, see <c>Configuration/SplitEnvironment</c>).
 /// </summary>
 public sealed record PlanInput(string Bucket, string Key, string? Dataset, long ChunkSize, long SplitThreshold = 0, int MaxConcurrency = PlanStep.DefaultMaxConcurrency)
 {
-    public static PlanInput Parse(string json) => Parse(json, Environment.GetEnvironmentVariable);
-
-    public static PlanInput Parse(string json, Func<string, string?> env)
+    public static PlanInput Parse(string json, SplitSettings defaults)
     {
         var source = StepEvents.ParsePreprocess(json);
         var o = JsonNode.Parse(json) as JsonObject;
-        var chunk = Number(o, "chunkSize", Bytes(env, "ETL_PIECE"), PlanStep.DefaultChunkSize, min: 1);
-        var threshold = Number(o, "splitThreshold", Bytes(env, "ETL_SPLIT_THRESHOLD"), PlanStep.DefaultSplitThreshold, min: 0);
-        var concurrency = Number(o, "maxConcurrency", env("ETL_MAP_MAX_CONCURRENCY"), PlanStep.DefaultMaxConcurrency, min: 1);
+        var chunk = Number(o, "chunkSize", defaults.ChunkSize, min: 1);
+        var threshold = Number(o, "splitThreshold", defaults.SplitThreshold, min: 0);
+        var concurrency = Number(o, "maxConcurrency", defaults.MaxConcurrency, min: 1);
         return new PlanInput(source.Bucket, source.Key, source.Dataset, chunk, threshold, (int)Math.Min(concurrency, 10_000));
     }
 
-    /// <summary>The setting <c>NAME_BYTES</c>, else <c>NAME_MB</c> in bytes (unparsable text is passed on for the error).</summary>
-    private static string? Bytes(Func<string, string?> env, string name)
+    private static long Number(JsonObject? o, string name, long fallback, long min)
     {
-        if (env(name + "_BYTES") is { Length: > 0 } b) return b;
-        if (env(name + "_MB") is not { Length: > 0 } mb) return null;
-        return long.TryParse(mb, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m <= long.MaxValue >> 20
-            ? (m << 20).ToString(CultureInfo.InvariantCulture)
-            : mb;
-    }
-
-    private static long Number(JsonObject? o, string name, string? fromEnv, long fallback, long min)
-    {
-        if (o?[name] is JsonValue v)
-        {
-            return v.TryGetValue<long>(out var n) && n >= min
-                ? n
-                : throw new EtlException(ErrorType.InvalidInput, $"plan: {name} must be a whole number >= {min}");
-        }
-        if (string.IsNullOrWhiteSpace(fromEnv)) return fallback;
-        return long.TryParse(fromEnv, NumberStyles.None, CultureInfo.InvariantCulture, out var e) && e >= min
-            ? e
-            : throw new EtlException(ErrorType.InternalError, $"plan: the function's setting for {name} ('{fromEnv}') is not a whole number >= {min}");
+        if (o?[name] is not JsonValue v) return fallback;
+        return v.TryGetValue<long>(out var n) && n >= min
+            ? n
+            : throw new EtlException(ErrorType.InvalidInput, $"plan: {name} must be a whole number >= {min}");
     }
 }
 

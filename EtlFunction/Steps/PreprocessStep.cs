@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
-using EtlFunction.Contracts.Inference;
 using EtlFunction.Errors;
-using EtlFunction.Plan;
+using EtlFunction.Split;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;
@@ -65,12 +62,11 @@ public static class PreprocessStep
     private static (ChunkedCleaner Cleaner, string Path, RecordPlan Plan)? SplitPlan(StepContext ctx, ObjectInfo info, DatasetContract contract)
     {
         if (ctx.Parallel <= 1) return null;
-        if (ctx.Store is not FolderObjectStore folder)
+        if (ctx.Store.LocalPath(info.Bucket, info.Key) is not { } path)
         {
             ctx.Log("--parallel applies to a local store only: cleaning in one pass");
             return null;
         }
-        var path = folder.PathOf(info.Bucket, info.Key);
         var cleaner = new ChunkedCleaner(contract, ctx.Parallel);
         var sw = Stopwatch.StartNew();
         var plan = cleaner.Plan(path);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Text.Json;
 using EtlFunction.Errors;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace EtlFunction.Steps;
 
 /// <summary>A pointer to one object: what steps pass instead of data.</summary>
@@ -93,17 +90,4 @@ public sealed record RunState
         var t = new Dictionary<string, double>(Timings) { [step] = Math.Round(seconds, 3) };
         return this with { Timings = t };
     }
-}
-
-/// <summary>The one JSON configuration used for every document the project reads or writes.</summary>
-public static class Json
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = false,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
 }

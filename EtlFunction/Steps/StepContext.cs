@@ -22,39 +22,10 @@ public sealed class StepContext
     public Action<CleanProgress>? Progress { get; init; }
     /// <summary>
     /// Cores for preprocess (CLI <c>--parallel N</c>): above 1, a plain local source is split at record
-    /// boundaries and its pieces cleaned in parallel (<see cref="Plan.ChunkedCleaner"/>), with the
+    /// boundaries and its pieces cleaned in parallel (<see cref="Split.ChunkedCleaner"/>), with the
     /// same outputs as one pass.
     /// </summary>
     public int Parallel { get; init; } = 1;
-}
-
-/// <summary>Finds the contract of a dataset; null when there is none (the run then infers one).</summary>
-public interface IContractSource
-{
-    DatasetContract? Find(string dataset);
-}
-
-/// <summary>
-/// Contracts from folders of <c>&lt;dataset&gt;.yaml</c> files (the repository's <c>contracts/</c>, or the
-/// copy inside the container image), or one explicit file that applies to any dataset name.
-/// </summary>
-public sealed class FolderContractSource(IReadOnlyList<string> folders, string? explicitFile = null) : IContractSource
-{
-    public DatasetContract? Find(string dataset)
-    {
-        if (explicitFile is not null) return ContractLoader.LoadFile(explicitFile);
-        foreach (var dir in folders)
-        {
-            foreach (var ext in new[] { ".yaml", ".yml" })
-            {
-                var path = Path.Combine(dir, dataset + ext);
-                if (File.Exists(path)) return ContractLoader.LoadFile(path);
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The default search path: <c>./contracts</c>, then <c>contracts/</c> beside the executable.</summary>
-    public static FolderContractSource Default(string? explicitFile = null) =>
-        new([Path.Combine(Directory.GetCurrentDirectory(), "contracts"), Path.Combine(AppContext.BaseDirectory, "contracts")], explicitFile);
+    /// <summary>How the <c>plan</c> step splits when its event does not say (the host's configuration).</summary>
+    public SplitSettings SplitDefaults { get; init; } = SplitSettings.Default;
 }

@@ -14,6 +14,8 @@ public sealed class FolderObjectStore(string root) : IObjectStore
 
     public string Describe(string bucket, string key) => Path.Combine(Root, bucket, key);
 
+    public string? LocalPath(string bucket, string key) => PathOf(bucket, key);
+
     public string PathOf(string bucket, string key)
     {
         if (string.IsNullOrEmpty(bucket) || bucket.Contains('/', StringComparison.Ordinal) || bucket is "." or "..")

@@ -13,6 +13,13 @@ public interface IObjectStore
     /// <summary>A description for logs and summaries, e.g. <c>.etl/</c> or <c>s3://</c>.</summary>
     string Describe(string bucket, string key);
 
+    /// <summary>
+    /// The object's file on this machine when the store keeps objects as local files, else null. Lets a
+    /// caller use file APIs where they pay (parallel ranged reads of the source, keeping a landed file's
+    /// modification time) without asking which store it was given.
+    /// </summary>
+    string? LocalPath(string bucket, string key);
+
     Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken ct = default);
 
     /// <summary>Opens the object for a forward-only streaming read. Throws <see cref="FileNotFoundException"/> when missing.</summary>

@@ -39,6 +39,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public string Describe(string bucket, string key) => $"s3://{bucket}/{key}";
 
+    /// <summary>None: S3 objects are reached through the API only.</summary>
+    public string? LocalPath(string bucket, string key) => null;
+
     public async Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken ct = default)
     {
         try

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Database;
+using EtlFunction.Tests.Support;
 using EtlFunction.Tests.Unit;
 using MySqlConnector;
 
@@ -78,6 +79,9 @@ public sealed class MySqlTableLoaderBenchmark
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loader, {result.Method}: {sw.Elapsed.TotalSeconds:F2} s, {result.RowsLoaded / sw.Elapsed.TotalSeconds:N0} rows/s"));
         Assert.That(result.Method, Is.EqualTo(MySqlTableLoader.BatchedInsertMethod));
+        var rows = CsvFiles.CountRecords(file);
+        Assert.That(result.RowsLoaded, Is.EqualTo(rows));
+        Assert.That(db.Count("SELECT COUNT(*) FROM orders"), Is.EqualTo(rows));
     }
 
     private static async Task WriteTranscodedAsync(string file, DatasetContract contract, string tsv)

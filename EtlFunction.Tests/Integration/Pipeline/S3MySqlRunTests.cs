@@ -1,8 +1,8 @@
 using System.Globalization;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
 using EtlFunction.Generator;
 using EtlFunction.Parquet;
+using EtlFunction.ProcessedCsv;
 using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Pipeline;

@@ -1,22 +1,14 @@
 using System.Globalization;
 using EtlFunction.Generator;
 using EtlFunction.Parquet;
+using EtlFunction.Tests.Support;
 using Microsoft.Data.Sqlite;
-using nietras.SeparatedValues;
 
 namespace EtlFunction.Tests.Unit.Cli;
 
 /// <summary>The acceptance checks of the local run: every output exists and agrees on the counts.</summary>
 public class RunCommandTests
 {
-    private static long CountRecords(string path)
-    {
-        using var r = Sep.Reader(o => o with { HasHeader = true, DisableColCountCheck = true }).FromFile(path);
-        long n = 0;
-        foreach (var _ in r) n++;
-        return n;
-    }
-
     private static T Scalar<T>(string db, string sql)
     {
         using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
@@ -40,8 +32,8 @@ public class RunCommandTests
         Assert.That(j.GetProperty("rowsFiltered").GetInt64(), Is.GreaterThan(0), "non-survivors are filtered");
         Assert.That(j.GetProperty("rowsRejected").GetInt64(), Is.GreaterThan(0), "rows without a usable age are rejected");
 
-        Assert.That(CountRecords(CliHarness.Full(j.GetProperty("processed"))), Is.EqualTo(written));
-        Assert.That(CountRecords(CliHarness.Full(j.GetProperty("rejects"))), Is.EqualTo(j.GetProperty("rowsRejected").GetInt64()));
+        Assert.That(CsvFiles.CountRecords(CliHarness.Full(j.GetProperty("processed"))), Is.EqualTo(written));
+        Assert.That(CsvFiles.CountRecords(CliHarness.Full(j.GetProperty("rejects"))), Is.EqualTo(j.GetProperty("rowsRejected").GetInt64()));
         var parquet = j.GetProperty("archive").EnumerateArray().Select(CliHarness.Full).ToList();
         Assert.That(parquet.Sum(p => ParquetReadBack.ReadFile(p).RowCount), Is.EqualTo(written));
         Assert.That(Scalar<long>(h.Db, "SELECT COUNT(*) FROM titanic_survivors"), Is.EqualTo(written));
@@ -126,6 +118,23 @@ public class RunCommandTests
         Assert.That(fin.ExitCode, Is.Zero, fin.Stderr);
         Assert.That(fin.Json.GetProperty("rowsLoaded").GetInt64(), Is.EqualTo(fin.Json.GetProperty("rowsWritten").GetInt64()));
         Assert.That(fin.Json.GetProperty("manifest").GetProperty("key").GetString(), Does.StartWith("_manifests/titanic/"));
+
+        // The same file through `run` in a fresh store: the same run, counts, processed bytes and table.
+        using var whole = new CliHarness();
+        var run = await whole.Run("", "run", sample, "--json", "--db", whole.Db);
+        Assert.That(run.ExitCode, Is.Zero, run.Stderr);
+        foreach (var field in new[] { "runId", "dataset", "table" })
+        {
+            Assert.That(run.Json.GetProperty(field).GetString(), Is.EqualTo(fin.Json.GetProperty(field).GetString()), field);
+        }
+        foreach (var field in new[] { "rowsRead", "rowsWritten", "rowsFiltered", "rowsRejected", "rowsDeduplicated", "rowsLoaded" })
+        {
+            Assert.That(run.Json.GetProperty(field).GetInt64(), Is.EqualTo(fin.Json.GetProperty(field).GetInt64()), field);
+        }
+        var stepProcessed = Path.Combine(h.Store, "processed", fin.Json.GetProperty("processed").GetProperty("key").GetString()!);
+        Assert.That(File.ReadAllBytes(CliHarness.Full(run.Json.GetProperty("processed"))), Is.EqualTo(File.ReadAllBytes(stepProcessed)));
+        const string Sum = "SELECT count(*) || ':' || total(fare) || ':' || count(age) FROM titanic_survivors";
+        Assert.That(Scalar<string>(whole.Db, Sum), Is.EqualTo(Scalar<string>(h.Db, Sum)));
     }
 
     [Test]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EtlFunction.Contracts;
 using EtlFunction.Database;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
 using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
 
 namespace EtlFunction.Tests.Unit.Database;

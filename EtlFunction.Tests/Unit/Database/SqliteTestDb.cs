@@ -1,7 +1,7 @@
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Database;
-using EtlFunction.Format;
+using EtlFunction.ProcessedCsv;
+using EtlFunction.Values;
 using Microsoft.Data.Sqlite;
 
 namespace EtlFunction.Tests.Unit.Database;

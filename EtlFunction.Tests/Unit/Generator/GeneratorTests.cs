@@ -250,11 +250,6 @@ public sealed class GeneratorTests
     private static bool IsDate(string s, string format) =>
         DateOnly.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "EtlFunction.slnx"))) return dir.FullName;
-        Assert.Ignore("repository root (EtlFunction.slnx) not found above the test directory");
-        return "";
-    }
+    /// <summary>The repository is always above the test binary; not finding it fails (it never silently skips).</summary>
+    private static string RepositoryRoot() => RepoPaths.Root;
 }

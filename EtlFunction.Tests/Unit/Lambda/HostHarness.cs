@@ -1,6 +1,6 @@
-using EtlFunction.Configuration;
 using System.Text.Json;
 using EtlFunction.Cli;
+using EtlFunction.Configuration;
 using EtlFunction.Lambda;
 using EtlFunction.Steps;
 using EtlFunction.Storage;
@@ -35,7 +35,7 @@ internal sealed class HostHarness : IDisposable
     public StepContext LocalContext()
     {
         ContextsBuilt++;
-        return new PipelineSettings(Store, false, Buckets.Local, Path.Combine(Store, "etl.db"), contractsDir: RepoPaths.Contracts).CreateContext(Log.StepMessage);
+        return new PipelineSettings(Store, StoreKind.Folder, Buckets.Local, Path.Combine(Store, "etl.db"), contractsDir: RepoPaths.Contracts).CreateContext(Log.StepMessage);
     }
 
     /// <summary>Runs the host loop until it has posted <paramref name="posts"/> outcomes, then stops it (as Lambda would freeze it).</summary>
@@ -78,6 +78,7 @@ internal sealed class HostHarness : IDisposable
 internal sealed class StallingStore : IObjectStore
 {
     public string Describe(string bucket, string key) => $"stall://{bucket}/{key}";
+    public string? LocalPath(string bucket, string key) => null;
 
     public async Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken ct = default)
     {

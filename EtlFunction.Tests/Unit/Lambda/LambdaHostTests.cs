@@ -2,21 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using EtlFunction.Lambda;
 using EtlFunction.Steps;
-using nietras.SeparatedValues;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Lambda;
 
 /// <summary>The host loop against an in-test Runtime API: what it posts, when it cancels, what it logs.</summary>
 public class LambdaHostTests
 {
-    private static long CountRecords(string path)
-    {
-        using var r = Sep.Reader(o => o with { HasHeader = true, DisableColCountCheck = true }).FromFile(path);
-        long n = 0;
-        foreach (var _ in r) n++;
-        return n;
-    }
-
     [Test]
     public async Task Preprocess_Success_PostsTheStepJsonAsResponse()
     {
@@ -33,7 +25,7 @@ public class LambdaHostTests
         Assert.That(state.RowsRead, Is.EqualTo(900));
         Assert.That(state.RowsRead, Is.EqualTo(state.RowsWritten + state.RowsFiltered + state.RowsRejected + state.RowsDeduplicated));
         var processed = Path.Combine(h.Store, state.Processed!.Bucket, state.Processed.Key);
-        Assert.That(CountRecords(processed), Is.EqualTo(state.RowsWritten), "the processed file holds exactly the rows the response reports");
+        Assert.That(CsvFiles.CountRecords(processed), Is.EqualTo(state.RowsWritten), "the processed file holds exactly the rows the response reports");
         Assert.That(new FileInfo(processed).Length, Is.EqualTo(state.Processed.Size));
     }
 

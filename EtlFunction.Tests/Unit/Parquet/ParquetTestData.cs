@@ -1,7 +1,7 @@
 using System.Text;
 using EtlFunction.Contracts;
-using EtlFunction.Format;
 using EtlFunction.Parquet;
+using EtlFunction.ProcessedCsv;
 
 namespace EtlFunction.Tests.Unit.Parquet;
 

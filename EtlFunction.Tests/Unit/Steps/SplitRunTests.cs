@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Parquet;
 using EtlFunction.Steps;
 using EtlFunction.Storage;
-using EtlFunction.Tests.Unit.Plan;
+using EtlFunction.Tests.Unit.Split;
 using Microsoft.Data.Sqlite;
 
 namespace EtlFunction.Tests.Unit.Steps;
@@ -144,8 +145,8 @@ public class SplitRunTests
         var path = ((FolderObjectStore)ctx.Store).PathOf("landing", "people/p.csv");
         File.WriteAllText(path, PlanFiles.Straddling(41), Encoding.UTF8);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
-        var e = Assert.ThrowsAsync<Errors.EtlException>(() => PieceStep.RunAsync(ctx, new PieceInput(plan.Run!, plan.Pieces[0])));
-        Assert.That(e!.Type, Is.EqualTo(Errors.ErrorType.InvalidInput));
+        var e = Assert.ThrowsAsync<EtlFunction.Errors.EtlException>(() => PieceStep.RunAsync(ctx, new PieceInput(plan.Run!, plan.Pieces[0])));
+        Assert.That(e!.Type, Is.EqualTo(EtlFunction.Errors.ErrorType.InvalidInput));
         Assert.That(e.Message, Does.Contain("changed since it was planned"));
     }
 

@@ -136,12 +136,12 @@ public abstract class ObjectStoreContract
         }
 
         await Put(P + "r.bin", Data(300_000, seed: 10));
-        var e = Assert.ThrowsAsync<Errors.EtlException>(async () =>
+        var e = Assert.ThrowsAsync<EtlFunction.Errors.EtlException>(async () =>
         {
             await using var s = await Store.OpenRangeReadAsync(Bucket, P + "r.bin", 0, 1000, etag);
             await s.CopyToAsync(Stream.Null);
         });
-        Assert.That(e!.Type, Is.EqualTo(Errors.ErrorType.InvalidInput));
+        Assert.That(e!.Type, Is.EqualTo(EtlFunction.Errors.ErrorType.InvalidInput));
         Assert.That(e.Message, Does.Contain("changed since it was planned"));
     }
 
@@ -217,7 +217,7 @@ public abstract class ObjectStoreContract
     [Test]
     public async Task Copy_MissingSource_ThrowsAndWritesNothing()
     {
-        Assert.That(async () => await Store.CopyAsync(Bucket, P + "nope", Bucket, P + "dst"), Throws.Exception);
+        Assert.That(async () => await Store.CopyAsync(Bucket, P + "nope", Bucket, P + "dst"), Throws.InstanceOf<FileNotFoundException>());
         Assert.That(await Keys(P), Is.Empty);
     }
 

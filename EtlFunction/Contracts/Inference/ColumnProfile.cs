@@ -1,4 +1,4 @@
-using EtlFunction.Cleaning;
+using EtlFunction.Values;
 
 namespace EtlFunction.Contracts.Inference;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using EtlFunction.Cleaning;
 using EtlFunction.Errors;
+using EtlFunction.Values;
 using nietras.SeparatedValues;
 
 namespace EtlFunction.Contracts.Inference;

@@ -1,3 +1,5 @@
+using EtlFunction.Values;
+
 namespace EtlFunction.Contracts.Inference;
 
 /// <summary>What a value looks like as a number, from one pass over its characters.</summary>
@@ -5,7 +7,7 @@ internal enum NumberKind
 {
     /// <summary>Not a plain number (letters, spaces, two dots, a lone sign...).</summary>
     None,
-    /// <summary><c>[-]digits</c>: what <see cref="Cleaning.ValueParser.TryParseInt64"/> reads.</summary>
+    /// <summary><c>[-]digits</c>: what <see cref="ValueParser.TryParseInt64"/> reads.</summary>
     Integer,
     /// <summary><c>[-]digits.digits</c> (either side may be empty, not both): a decimal.</summary>
     Decimal,

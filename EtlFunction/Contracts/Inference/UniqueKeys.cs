@@ -1,4 +1,5 @@
 using EtlFunction.Cleaning;
+using EtlFunction.Values;
 
 namespace EtlFunction.Contracts.Inference;
 
