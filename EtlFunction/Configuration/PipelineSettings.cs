@@ -94,7 +94,7 @@ public sealed class PipelineSettings
         Buckets = Buckets,
         Contracts = ContractsDir is null
             ? FolderContractSource.Default(ContractFile)
-            : new FolderContractSource([ContractsDir], ContractFile),
+            : new FolderContractSource([ContractsDir], ContractFile, foldersMustExist: true),
         Loader = () => CreateLoader(log),
         Log = log,
         Progress = progress,

@@ -1,16 +1,28 @@
+using EtlFunction.Errors;
+
 namespace EtlFunction.Contracts;
 
 /// <summary>
 /// Contracts from folders of <c>&lt;dataset&gt;.yaml</c> files (the repository's <c>contracts/</c>, or the
 /// copy inside the container image), or one explicit file that applies to any dataset name.
 /// </summary>
-public sealed class FolderContractSource(IReadOnlyList<string> folders, string? explicitFile = null) : IContractSource
+/// <remarks>
+/// A folder named by the user (<c>--contracts</c>, <c>ETL_CONTRACTS</c>) must exist: a dataset without a
+/// contract is inferred, so a mistyped or unmounted folder would otherwise load every file under an inferred
+/// contract (other table, other types, no filters) without a word. Only the default search path may be absent.
+/// </remarks>
+public sealed class FolderContractSource(IReadOnlyList<string> folders, string? explicitFile = null, bool foldersMustExist = false) : IContractSource
 {
     public DatasetContract? Find(string dataset)
     {
         if (explicitFile is not null) return ContractLoader.LoadFile(explicitFile);
         foreach (var dir in folders)
         {
+            if (foldersMustExist && !Directory.Exists(dir))
+            {
+                throw new EtlException(ErrorType.ContractViolation,
+                    $"the contracts folder '{dir}' does not exist: no contract for '{dataset}' can be looked up (check --contracts / ETL_CONTRACTS)");
+            }
             foreach (var ext in new[] { ".yaml", ".yml" })
             {
                 var path = Path.Combine(dir, dataset + ext);

@@ -19,7 +19,9 @@ internal sealed class CliHarness : IDisposable
 
     public async Task<Result> Run(string stdin, params string[] args)
     {
-        var all = args[0] is "generate" ? args : args.Concat(["--store", Store, "--contracts", RepoPaths.Contracts]).ToArray();
+        // The harness's store, and the checkout's contracts unless the test names its own folder.
+        var all = args[0] is "generate" ? args
+            : args.Concat(args.Contains("--contracts") ? ["--store", Store] : ["--store", Store, "--contracts", RepoPaths.Contracts]).ToArray();
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await CliApp.RunAsync(all, new StringReader(stdin), stdout, stderr);

@@ -83,6 +83,20 @@ public class RunCommandTests
     }
 
     [Test]
+    public async Task Run_ContractsFolderMissing_ContractViolationAndNothingLoaded()
+    {
+        // Inference would otherwise take over: 897 rows into a table 'titanic' instead of the contract's survivors.
+        using var h = new CliHarness();
+        var missing = Path.Combine(h.Root, "no-such-contracts");
+        var r = await h.Run("", "run", Path.Combine(RepoPaths.Samples, "titanic.csv"), "--dataset", "titanic", "--json", "--db", h.Db, "--contracts", missing);
+        Assert.That(r.ExitCode, Is.EqualTo(4), r.Stderr);
+        Assert.That(r.Json.GetProperty("errorType").GetString(), Is.EqualTo("ContractViolation"));
+        Assert.That(r.Json.GetProperty("errorMessage").GetString(), Does.Contain("no-such-contracts").And.Contain("does not exist"));
+        Assert.That(Directory.Exists(Path.Combine(h.Store, "archive", "titanic")), Is.False, "nothing archived");
+        Assert.That(File.Exists(h.Db) && Scalar<long>(h.Db, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'titanic%'") > 0, Is.False, "no table created");
+    }
+
+    [Test]
     public async Task Run_HeaderBreaksContract_ExitCode4ErrorJsonAndQuarantine()
     {
         using var h = new CliHarness();
