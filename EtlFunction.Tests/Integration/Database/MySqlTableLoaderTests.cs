@@ -8,7 +8,7 @@ namespace EtlFunction.Tests.Integration.Database;
 
 /// <summary>The MySQL loader against a real server with local_infile on (each of <see cref="MySqlServers"/>): types, modes, ledger. Every test has its own database.</summary>
 [TestFixtureSource(typeof(MySqlServers), nameof(MySqlServers.All))]
-public sealed class MySqlTableLoaderTests(string server)
+public sealed class MySqlTableLoaderTests(string server) : TableLoaderContract
 {
     private MySqlTestDb _db = null!;
 
@@ -18,8 +18,15 @@ public sealed class MySqlTableLoaderTests(string server)
     [TearDown]
     public void TearDown() => _db?.Dispose();
 
-    internal static DatasetContract Orders(LoadMode mode) => Contract("orders", mode, ["id"],
-        Col("id", ColumnType.Int64, nullable: false), Col("name", ColumnType.String), Col("amount", ColumnType.Decimal(10, 2)));
+    /// <summary>The contract's orders table, for the other MySQL fixtures (<c>using static</c> imports only members declared here).</summary>
+    internal static new DatasetContract Orders(LoadMode mode) => TableLoaderContract.Orders(mode);
+
+    protected override ITableLoader Loader => _db.Loader;
+    protected override Task<LoadResult> LoadAsync(string runId, DatasetContract contract, params object?[][] rows) => _db.LoadAsync(runId, contract, rows);
+    protected override List<object?[]> Query(string sql) => _db.Query(sql);
+    protected override string AppendMethod => MySqlTableLoader.LoadDataMethod;
+    protected override object Amount(decimal value) => value;
+    protected override string LoadedAtText => "CAST(loaded_at AS CHAR)";
 
     private List<object?[]> OrderRows() => _db.Query("SELECT id, name, amount FROM orders ORDER BY id");
 
@@ -105,23 +112,6 @@ public sealed class MySqlTableLoaderTests(string server)
         Assert.That(_db.Count("SELECT COUNT(DISTINCT tag) FROM tags"), Is.EqualTo(4));
     }
 
-    [Test]
-    public async Task Load_SameRunTwice_LoadsOnce()
-    {
-        var first = await _db.LoadAsync("run-1", Orders(LoadMode.Append), [1L, "a", 1.5m], [2L, "b", 2.5m]);
-        var opened = false;
-        var second = await _db.Loader.LoadAsync(new LoadRequest("run-1", Orders(LoadMode.Append), "x"), _ =>
-        {
-            opened = true;
-            return Task.FromResult<Stream>(new MemoryStream(Csv(Orders(LoadMode.Append), [[3L, "c", 1m]])));
-        });
-
-        Assert.That(first, Is.EqualTo(new LoadResult("orders", 2, false, MySqlTableLoader.LoadDataMethod)));
-        Assert.That(second, Is.EqualTo(new LoadResult("orders", 2, true, MySqlTableLoader.LoadDataMethod)));
-        Assert.That(opened, Is.False, "an already-loaded run does not even read its file");
-        Assert.That(_db.Count("SELECT COUNT(*) FROM orders"), Is.EqualTo(2));
-        Assert.That(_db.Count("SELECT COUNT(*) FROM _etl_ledger"), Is.EqualTo(1));
-    }
 
     [Test]
     public async Task Load_SameRunConcurrently_LoadsOnce()
@@ -141,24 +131,7 @@ public sealed class MySqlTableLoaderTests(string server)
         Assert.That(_db.Count("SELECT COUNT(*) FROM _etl_ledger WHERE run_id = 'same'"), Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task Load_Ledger_RecordsTheRun()
-    {
-        await _db.LoadAsync("run-1", Orders(LoadMode.Upsert), [1L, "a", 1.5m], [2L, "b", null]);
 
-        var ledger = _db.Query("SELECT run_id, dataset, table_name, source, rows_loaded, load_mode, CAST(loaded_at AS CHAR) FROM _etl_ledger");
-        Assert.That(ledger.Single(), Is.EqualTo(new object?[] { "run-1", "orders", "orders", "landing/orders/run-1.csv", 2L, "upsert", "2024-05-06 07:08:09.000000" }));
-    }
-
-    [Test]
-    public async Task Load_Append_AddsToExistingRows()
-    {
-        await _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m]);
-        var result = await _db.LoadAsync("r2", Orders(LoadMode.Append), [2L, "b", 2.5m], [3L, null, null]);
-
-        Assert.That(result.RowsLoaded, Is.EqualTo(2));
-        Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", 1.5m }, [2L, "b", 2.5m], [3L, null, null] }));
-    }
 
     [Test]
     public async Task Load_AppendKeyAlreadyInTable_FailsNamingTheKeyAndRollsBackEverything()
@@ -219,24 +192,7 @@ public sealed class MySqlTableLoaderTests(string server)
         Assert.That(_db.Query("SELECT tag FROM tags ORDER BY tag").Select(r => r[0]), Is.EqualTo(new[] { "a", "b", "c" }));
     }
 
-    [Test]
-    public void Load_UpsertWithoutPrimaryKey_IsAContractViolation()
-    {
-        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", Orders(LoadMode.Upsert) with { PrimaryKey = [] }, [1L, "a", 1m]));
 
-        Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
-    }
-
-    [Test]
-    public async Task Load_Replace_ReplacesAllRows()
-    {
-        await _db.LoadAsync("r1", Orders(LoadMode.Replace), [1L, "a", 1.5m], [2L, "b", 2.5m]);
-        await _db.LoadAsync("r2", Orders(LoadMode.Replace), [2L, "new", 9m]);
-
-        Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 2L, "new", 9m } }));
-        Assert.That(_db.Query("SELECT run_id, rows_loaded, load_mode FROM _etl_ledger ORDER BY run_id"),
-            Is.EqualTo(new[] { new object?[] { "r1", 2L, "replace" }, ["r2", 1L, "replace"] }));
-    }
 
     [Test]
     public void Describe_NamesHostPortAndDatabase_NeverThePassword()
