@@ -25,6 +25,10 @@ public static class ArchiveStep
     public static async Task<RunState> RunAsync(StepContext ctx, RunState state, int? part, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
+        if (state.ArchiveDt is { } given && !DateOnly.TryParseExact(given, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"archive: the run state's archiveDt must be yyyy-MM-dd, got '{given}'");
+        }
         var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
         var fallbackDt = state.ArchiveDt
             ?? (state.Source.LastModified ?? ctx.Clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

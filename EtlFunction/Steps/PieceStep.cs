@@ -21,6 +21,11 @@ public static class PieceStep
     {
         var sw = Stopwatch.StartNew();
         var (run, piece) = (input.Run, input.Piece);
+        if (run is null || piece is null) throw new EtlException(ErrorType.InvalidInput, "piece expects {\"run\": ..., \"piece\": ...}");
+        if (piece.Index < 0 || piece.Start < 0 || piece.End < piece.Start || run.HeaderLength < 0 || run.HeaderLength > Array.MaxLength)
+        {
+            throw new EtlException(ErrorType.InvalidInput, $"piece: the range [{piece.Start}, {piece.End}) of piece {piece.Index} (header {run.HeaderLength} bytes) is not a valid byte range");
+        }
         var contract = await StepSupport.LoadContractAsync(ctx, run.Contract, run.ContractFingerprint, ct).ConfigureAwait(false);
         var source = run.Source;
         var etag = source.ETag ?? throw new EtlException(ErrorType.InvalidInput, "piece: the plan's source has no ETag");

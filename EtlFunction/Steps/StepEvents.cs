@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EtlFunction.Errors;
+using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;
 
@@ -16,15 +17,15 @@ public static class StepEvents
         var node = Parse(json);
         if (node is JsonObject o)
         {
-            var dataset = (string?)o["dataset"];
+            var dataset = Text(o["dataset"]);
             if (o["detail"] is JsonObject detail)
             {
-                var bucket = (string?)detail["bucket"]?["name"];
-                var key = (string?)detail["object"]?["key"];
-                if (bucket is not null && key is not null) return new PreprocessInput(bucket, key, dataset);
+                var bucket = Text(detail["bucket"]?["name"]);
+                var key = Text(detail["object"]?["key"]);
+                if (bucket is not null && key is not null) return Checked(new PreprocessInput(bucket, key, dataset));
             }
-            if ((string?)o["bucket"] is { } b && (string?)o["key"] is { } k) return new PreprocessInput(b, k, dataset);
-            if (o["source"] is JsonObject src && (string?)src["bucket"] is { } sb && (string?)src["key"] is { } sk) return new PreprocessInput(sb, sk, dataset);
+            if (Text(o["bucket"]) is { } b && Text(o["key"]) is { } k) return Checked(new PreprocessInput(b, k, dataset));
+            if (o["source"] is JsonObject src && Text(src["bucket"]) is { } sb && Text(src["key"]) is { } sk) return Checked(new PreprocessInput(sb, sk, dataset));
         }
         throw new EtlException(ErrorType.InvalidInput, "preprocess expects an S3 Object Created event or {\"bucket\": ..., \"key\": ...}");
     }
@@ -92,24 +93,25 @@ public static class StepEvents
         string? bucket, key, etag;
         if (o["detail"] is JsonObject detail)
         {
-            bucket = (string?)detail["bucket"]?["name"];
-            key = (string?)detail["object"]?["key"];
-            etag = (string?)detail["object"]?["etag"];
+            bucket = Text(detail["bucket"]?["name"]);
+            key = Text(detail["object"]?["key"]);
+            etag = Text(detail["object"]?["etag"]);
         }
         else
         {
             var src = o["source"] as JsonObject ?? o;
-            bucket = (string?)src["bucket"];
-            key = (string?)src["key"];
-            etag = (string?)src["etag"] ?? (string?)src["eTag"];
+            bucket = Text(src["bucket"]);
+            key = Text(src["key"]);
+            etag = Text(src["etag"]) ?? Text(src["eTag"]);
         }
         if (bucket is null || key is null) throw new EtlException(ErrorType.InvalidInput, "quarantine needs the source bucket and key");
+        ObjectKeys.Check(bucket, key, "quarantine");
         var err = o["error"] as JsonObject;
         var failure = new FailureInfo(
-            (string?)err?["Error"] ?? (string?)err?["error"] ?? "Unknown",
-            (string?)err?["Cause"] ?? (string?)err?["cause"] ?? "",
-            (string?)o["failedState"] ?? (string?)outer["failedState"],
-            (string?)outer["executionName"] ?? (string?)o["executionName"]);
+            Text(err?["Error"]) ?? Text(err?["error"]) ?? "Unknown",
+            Text(err?["Cause"]) ?? Text(err?["cause"]) ?? "",
+            Text(o["failedState"]) ?? Text(outer["failedState"]),
+            Text(outer["executionName"]) ?? Text(o["executionName"]));
         return (bucket, key, etag, failure);
     }
 
@@ -123,6 +125,24 @@ public static class StepEvents
         {
             throw new EtlException(ErrorType.InvalidInput, $"the event is not valid JSON: {e.Message}");
         }
+    }
+
+    private static PreprocessInput Checked(PreprocessInput input)
+    {
+        ObjectKeys.Check(input.Bucket, input.Key, "preprocess");
+        if (input.Dataset is { } d) ObjectKeys.CheckSegment(d, "preprocess: dataset");
+        return input;
+    }
+
+    /// <summary>
+    /// A field that must be a string when present: <c>(string?)node</c> throws <see cref="InvalidOperationException"/>
+    /// for a number or an object (an InternalError), so a wrong shape is InvalidInput here instead.
+    /// </summary>
+    private static string? Text(JsonNode? node)
+    {
+        if (node is null) return null;
+        if (node is JsonValue v && v.TryGetValue<string>(out var s)) return s;
+        throw new EtlException(ErrorType.InvalidInput, $"the event field '{node.GetPath()}' must be a string, not {node.GetValueKind()}");
     }
 
     private static EtlException Bad() => new(ErrorType.InvalidInput, "the event is not a run state");

@@ -20,12 +20,12 @@ public sealed class FolderObjectStore(string root) : IObjectStore
     {
         if (string.IsNullOrEmpty(bucket) || bucket.Contains('/', StringComparison.Ordinal) || bucket is "." or "..")
         {
-            throw new ArgumentException($"invalid bucket name '{bucket}'", nameof(bucket));
+            throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"invalid bucket name '{bucket}'");
         }
         var full = Path.GetFullPath(Path.Combine(Root, bucket, key));
         if (!full.StartsWith(Path.Combine(Root, bucket) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"key '{key}' escapes the bucket", nameof(key));
+            throw new Errors.EtlException(Errors.ErrorType.InvalidInput, $"key '{key}' escapes the bucket");
         }
         return full;
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using EtlFunction.Errors;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Tests.Unit.Storage;
@@ -46,7 +47,8 @@ public class FolderObjectStoreTests : ObjectStoreContract
     [Test]
     public void Keys_CannotEscapeTheBucket()
     {
-        Assert.Throws<ArgumentException>(() => _store.PathOf("b", "../../etc/passwd"));
-        Assert.Throws<ArgumentException>(() => _store.PathOf("..", "x"));
+        Assert.That(Assert.Throws<EtlException>(() => _store.PathOf("b", "../../etc/passwd")).Type, Is.EqualTo(ErrorType.InvalidInput));
+        Assert.That(Assert.Throws<EtlException>(() => _store.PathOf("..", "x")).Type, Is.EqualTo(ErrorType.InvalidInput));
+        Assert.That(Assert.Throws<EtlException>(() => _store.PathOf("b", "/etc/passwd")).Type, Is.EqualTo(ErrorType.InvalidInput));
     }
 }
