@@ -26,6 +26,10 @@ public static class InferCommand
             result = await Task.Run(() => ContractInferrer.Infer(input.Reader, dataset), ct).ConfigureAwait(false);
         }
         var yaml = ContractWriter.ToYaml(result.Contract, comments: true, result.Notes);
+        if (result.Contract.Columns.Count > Database.TargetLimits.MaxColumns)
+        {
+            await stderr.WriteLineAsync($"warning: {result.Contract.Columns.Count} columns; no database target holds more than {Database.TargetLimits.MaxColumns}: a run with this contract fails with ContractViolation").ConfigureAwait(false);
+        }
         if (output is null)
         {
             await stdout.WriteAsync(yaml).ConfigureAwait(false);

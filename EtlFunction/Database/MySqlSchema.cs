@@ -100,10 +100,12 @@ public static class MySqlSchema
     /// <c>CREATE [TEMPORARY] TABLE [IF NOT EXISTS] `t` (...)</c> for the contract: column types as above, NOT NULL,
     /// the primary key, InnoDB, utf8mb4 with <paramref name="collation"/>.
     /// </summary>
-    /// <exception cref="EtlException"><see cref="ErrorType.ContractViolation"/> when a name or a key cannot exist in MySQL.</exception>
+    /// <exception cref="EtlException"><see cref="ErrorType.ContractViolation"/> when a name or a key cannot exist in MySQL;
+    /// <see cref="ErrorType.SchemaMismatch"/> when the table is wider than InnoDB holds (<see cref="TargetLimits.CheckMySql"/>).</exception>
     public static string CreateTableSql(DatasetContract contract, string table, string collation, bool temporary = false)
     {
         ValidateNames(contract);
+        TargetLimits.CheckMySql(contract);
         var sb = new StringBuilder(temporary ? "CREATE TEMPORARY TABLE " : "CREATE TABLE IF NOT EXISTS ").Append(Quote(table)).Append(" (");
         for (var i = 0; i < contract.Columns.Count; i++)
         {

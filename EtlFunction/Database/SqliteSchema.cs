@@ -75,6 +75,7 @@ public static class SqliteSchema
     /// <summary>The <c>CREATE TABLE</c> statement for the contract's table (no <c>IF NOT EXISTS</c>: the caller checks first).</summary>
     public static string CreateTableSql(DatasetContract contract)
     {
+        TargetLimits.CheckSqlite(contract);
         var sb = new StringBuilder("CREATE TABLE ").Append(Quote(contract.Table)).Append(" (");
         for (var i = 0; i < contract.Columns.Count; i++)
         {

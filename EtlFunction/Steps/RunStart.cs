@@ -33,6 +33,7 @@ internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, 
         {
             contract = contract with { Dataset = dataset };
         }
+        Database.TargetLimits.CheckContract(contract, inferred);
         var contractKey = Buckets.ContractKey(dataset, runId);
         var contractYaml = ContractWriter.ToYaml(contract with { SourcePath = null });
         var contractInfo = await store.PutTextAsync(ctx.Buckets.Processed, contractKey, contractYaml, ct).ConfigureAwait(false);
