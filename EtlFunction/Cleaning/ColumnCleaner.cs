@@ -56,7 +56,7 @@ internal sealed class ColumnCleaner
         _nullTokens = (spec.NullValues ?? contract.NullValues).ToArray();
         _maxNullTokenLength = _nullTokens.Length == 0 ? -1 : _nullTokens.Max(t => t.Length);
         _transforms = spec.Transforms.Where(t => t.Kind != TransformKind.Default).ToArray();
-        _regexes = _transforms.Select(t => t.Kind == TransformKind.RegexReplace ? new Regex(t.From!, RegexOptions.CultureInvariant) : null).ToArray();
+        _regexes = _transforms.Select(t => t.Kind == TransformKind.RegexReplace ? ContractRegex.Search(t.From!) : null).ToArray();
         _default = spec.Transforms.LastOrDefault(t => t.Kind == TransformKind.Default)?.To;
         _formats = spec.Formats.Count > 0
             ? spec.Formats.Select(DateTimeFormat.Compile).ToArray()
@@ -102,6 +102,7 @@ internal sealed class ColumnCleaner
             quoted = true;
         }
         for (var i = 0; i < _transforms.Length; i++) s = Apply(i, s);
+        if (Error is not null) return false; // a regex_replace over its match timeout
 
         if (s.Length <= _maxNullTokenLength && IsNullToken(s, quoted))
         {
@@ -111,7 +112,9 @@ internal sealed class ColumnCleaner
         if (!Parse(s, home)) return false;
         if (_check is not null)
         {
-            var reason = _check.Evaluate(Text, Long, Double);
+            string? reason;
+            try { reason = _check.Evaluate(Text, Long, Double); }
+            catch (RegexMatchTimeoutException) { reason = _check.TimeoutReason(Text); }
             if (reason is not null) return Fail(reason);
         }
         return true;
@@ -284,7 +287,12 @@ internal sealed class ColumnCleaner
             case TransformKind.Replace:
                 return s.IndexOf(t.From, StringComparison.Ordinal) < 0 ? s : s.ToString().Replace(t.From!, t.To, StringComparison.Ordinal);
             case TransformKind.RegexReplace:
-                return _regexes[index]!.Replace(s.ToString(), t.To ?? "");
+                try { return _regexes[index]!.Replace(s.ToString(), t.To ?? ""); }
+                catch (RegexMatchTimeoutException)
+                {
+                    Fail(ContractRegex.TimeoutReason(t.From!, s.Length));
+                    return s;
+                }
             default:
                 return s;
         }
@@ -348,6 +356,9 @@ internal sealed class ColumnCleaner
     {
         if (buf.Length < length) buf = new char[Math.Max(length, buf.Length * 2)];
     }
+
+    /// <summary>Marks the value as failed for a reason found outside the cleaner (a filter's pattern that timed out).</summary>
+    internal bool Reject(string reason) => Fail(reason);
 
     private bool Fail(string reason)
     {

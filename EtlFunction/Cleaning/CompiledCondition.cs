@@ -52,7 +52,7 @@ internal sealed class CompiledCondition
             if (isDouble) _maxD = Lit(c.Max).D;
             else _maxL = Lit(c.Max).L;
         }
-        if (c.Pattern is not null) _pattern = new Regex("^(?:" + c.Pattern + ")$", RegexOptions.CultureInvariant);
+        if (c.Pattern is not null) _pattern = ContractRegex.FullMatch(c.Pattern);
     }
 
     private (long L, double D) Lit(string text) =>
@@ -66,7 +66,11 @@ internal sealed class CompiledCondition
         return null;
     }
 
-    /// <summary>Evaluates on a typed value; <paramref name="text"/> is the cleaned text (for strings and messages).</summary>
+    /// <summary>
+    /// Evaluates on a typed value; <paramref name="text"/> is the cleaned text (for strings and messages).
+    /// A <c>pattern</c> running over <see cref="ContractRegex.MatchTimeout"/> throws
+    /// <see cref="RegexMatchTimeoutException"/>: the caller rejects the row (<see cref="TimeoutReason"/>).
+    /// </summary>
     public string? Evaluate(ReadOnlySpan<char> text, long l, double d)
     {
         if (_source.IsNull == true) return $"value '{Show(text)}' is not NULL";
@@ -93,6 +97,8 @@ internal sealed class CompiledCondition
                 return null;
         }
     }
+
+    public string TimeoutReason(ReadOnlySpan<char> text) => ContractRegex.TimeoutReason(_source.Pattern!, text.Length);
 
     private static int Length(ReadOnlySpan<char> s)
     {

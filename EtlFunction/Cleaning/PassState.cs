@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using EtlFunction.Contracts;
 using EtlFunction.ProcessedCsv;
 
@@ -58,7 +59,14 @@ internal sealed class PassState
         {
             if (!CleanColumn(c, row)) continue;
             var cl = Cleaners[c];
-            var holds = (cl.IsNull ? cond.EvaluateNull() : cond.Evaluate(cl.Text, cl.Long, cl.Double)) is null;
+            bool holds;
+            try { holds = (cl.IsNull ? cond.EvaluateNull() : cond.Evaluate(cl.Text, cl.Long, cl.Double)) is null; }
+            catch (RegexMatchTimeoutException)
+            {
+                // Neither kept nor dropped: the row is rejected with the reason.
+                _ok[c] = cl.Reject(cond.TimeoutReason(cl.Text));
+                continue;
+            }
             if (holds != keep) return cl.Spec.Name;
         }
         return null;

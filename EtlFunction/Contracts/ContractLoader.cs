@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using EtlFunction.Errors;
 using EtlFunction.Values;
 using YamlDotNet.Core;
@@ -286,11 +285,7 @@ public static class ContractLoader
                             CheckKeys(rm, ["from", "to"], key);
                             var from = RequiredScalar(rm, "from").Value!;
                             var to = OptionalScalar(rm, "to")?.Value ?? "";
-                            if (key == "regex_replace")
-                            {
-                                try { _ = new Regex(from); }
-                                catch (ArgumentException e) { throw Error(v, field, $"bad regex '{from}': {e.Message}"); }
-                            }
+                            if (key == "regex_replace" && ContractRegex.Problem(from, fullMatch: false) is { } bad) throw Error(v, field, bad);
                             result.Add(new Transform(key == "replace" ? TransformKind.Replace : TransformKind.RegexReplace, from, to));
                             break;
                         default:
@@ -335,11 +330,7 @@ public static class ContractLoader
                 Pattern = OptionalScalar(m, "pattern")?.Value,
                 IsNull = OptionalScalar(m, "is_null") is { } isn ? Bool(isn, field + ".is_null") : null,
             };
-            if (c.Pattern is not null)
-            {
-                try { _ = new Regex(c.Pattern); }
-                catch (ArgumentException e) { throw Error(m, field + ".pattern", $"bad regex '{c.Pattern}': {e.Message}"); }
-            }
+            if (c.Pattern is not null && ContractRegex.Problem(c.Pattern, fullMatch: true) is { } badPattern) throw Error(m, field + ".pattern", badPattern);
             if ((c.Min is not null || c.Max is not null) && type.Kind is TypeKind.String or TypeKind.Bool)
             {
                 throw Error(m, field, $"min/max apply to numbers, dates and timestamps, not {type}");

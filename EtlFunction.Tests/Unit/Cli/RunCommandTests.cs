@@ -97,6 +97,26 @@ public class RunCommandTests
     }
 
     [Test]
+    public async Task Run_ContractPatternWithBackreference_ExitCode4AndNothingWritten()
+    {
+        using var h = new CliHarness();
+        var contracts = Path.Combine(h.Root, "contracts");
+        Directory.CreateDirectory(contracts);
+        await File.WriteAllTextAsync(Path.Combine(contracts, "codes.yaml"), "dataset: codes\ncolumns:\n  - name: code\n    type: string\n    checks: {pattern: '^(a)\\1$'}\n");
+        var file = Path.Combine(h.Root, "codes.csv");
+        await File.WriteAllTextAsync(file, "code\naa\n");
+        var r = await h.Run("", "run", file, "--dataset", "codes", "--json", "--db", h.Db, "--contracts", contracts);
+        Assert.That(r.ExitCode, Is.EqualTo(4), r.Stderr);
+        Assert.That(r.Json.GetProperty("errorType").GetString(), Is.EqualTo("ContractViolation"));
+        Assert.That(r.Json.GetProperty("errorMessage").GetString(), Does.Contain("code.checks.pattern").And.Contain("backreference"));
+        var written = Directory.Exists(h.Store)
+            ? Directory.GetFiles(h.Store, "*", SearchOption.AllDirectories).Where(f => !f.Contains("_failed", StringComparison.Ordinal) && !f.Contains("landing", StringComparison.Ordinal)).ToList()
+            : [];
+        Assert.That(written, Is.Empty, "no processed, rejects, archive or manifest file");
+        Assert.That(File.Exists(h.Db) && Scalar<long>(h.Db, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'codes%'") > 0, Is.False, "no table created");
+    }
+
+    [Test]
     public async Task Run_HeaderBreaksContract_ExitCode4ErrorJsonAndQuarantine()
     {
         using var h = new CliHarness();

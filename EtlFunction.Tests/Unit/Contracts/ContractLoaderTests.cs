@@ -52,6 +52,33 @@ public class ContractLoaderTests
         Assert.That(e.Message, Does.Contain(":5: a.checks.pattern: bad regex '[a-'"));
     }
 
+    [TestCase(@"^(a)\1$", @"it uses backreference (\ number)")]
+    [TestCase("(?=a)a", "it uses positive lookahead")]
+    [TestCase("(?<!b)a", "negative lookbehind")]
+    [TestCase("(?>a+)b", "it uses atomic subexpressions")]
+    public void Parse_PatternTheLinearEngineRefuses_FailsNamingColumnAndConstruct(string pattern, string construct)
+    {
+        var e = Invalid($"dataset: d\ncolumns:\n  - name: code\n    type: string\n    checks: {{pattern: '{pattern}'}}\n");
+        Assert.That(e.Message, Does.Contain($":5: code.checks.pattern: regex '{pattern}' is not supported: "));
+        Assert.That(e.Message, Does.Contain(construct));
+    }
+
+    [Test]
+    public void Parse_PatternOverTheEnginesSizeLimit_Fails()
+    {
+        var e = Invalid("dataset: d\ncolumns:\n  - name: code\n    type: string\n    checks: {pattern: 'a{1,50000}'}\n");
+        Assert.That(e.Message, Does.Contain("code.checks.pattern: regex 'a{1,50000}' is not supported").And.Contain("limit"));
+    }
+
+    [Test]
+    public void Parse_RefusedPatternInFilterOrRegexReplace_Fails()
+    {
+        var filter = Invalid("dataset: d\ncolumns:\n  - {name: code, type: string}\nfilters:\n  - column: code\n    keep: {pattern: \"(a)\\\\1\"}\n");
+        Assert.That(filter.Message, Does.Contain(":6: filters.code.pattern: regex '(a)\\1' is not supported: it uses backreference"));
+        var replace = Invalid("dataset: d\ncolumns:\n  - name: code\n    type: string\n    transforms: [{regex_replace: {from: \"a(?=b)\", to: x}}]\n");
+        Assert.That(replace.Message, Does.Contain("code.transforms: regex 'a(?=b)' is not supported: it uses positive lookahead"));
+    }
+
     [Test]
     public void Parse_UnknownKey_FailsInsteadOfBeingIgnored()
     {
