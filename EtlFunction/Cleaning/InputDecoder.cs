@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using EtlFunction.Errors;
 using EtlFunction.Storage;
@@ -7,7 +6,8 @@ namespace EtlFunction.Cleaning;
 
 /// <summary>
 /// Turns a raw object stream into text for the CSV reader: counts the compressed bytes read (for
-/// MB/s), transparently inflates gzip (by magic bytes, whatever the key says), refuses binary
+/// MB/s), transparently inflates gzip (by magic bytes, whatever the key says; every member's CRC32
+/// and size checked by <see cref="GzipVerifyingStream"/>), refuses binary
 /// files (a NUL byte in the first 64 KiB) with <see cref="ErrorType.InvalidInput"/>, skips a UTF-8
 /// BOM, and decodes with a fallback that counts invalid UTF-8 sequences instead of failing the
 /// whole file, so the rows that contain them can be rejected one by one.
@@ -35,7 +35,7 @@ public sealed class InputDecoder : IDisposable
         if (n == 2 && head[0] == 0x1f && head[1] == 0x8b)
         {
             Gzip = true;
-            data = new GZipStream(data, CompressionMode.Decompress);
+            data = new GzipVerifyingStream(data);
         }
         var peek = new byte[SniffBytes];
         var m = ReadAtLeast(data, peek);
