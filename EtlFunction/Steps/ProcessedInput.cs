@@ -27,7 +27,7 @@ internal static class ProcessedInput
         {
             if (part is > 0) throw new EtlException(ErrorType.InvalidInput, $"part {part} asked of a run that was not split");
             var processed = StepSupport.RequireProcessed(state);
-            return (await ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, ct).ConfigureAwait(false), state.RowsWritten);
+            return (await StepSupport.ReadNamedAsync(ctx, processed, "processed output", () => ctx.Store.OpenReadAsync(processed.Bucket, processed.Key, ct)).ConfigureAwait(false), state.RowsWritten);
         }
         var list = await ReadPartListAsync(ctx, listRef, ct).ConfigureAwait(false);
         IReadOnlyList<PartRef> selected = list.Parts;
@@ -65,9 +65,16 @@ internal static class ProcessedInput
 
     private static async Task<PartList> ReadPartListAsync(StepContext ctx, ObjectRef listRef, CancellationToken ct)
     {
-        var text = await ctx.Store.GetTextAsync(listRef.Bucket, listRef.Key, ct).ConfigureAwait(false);
-        return JsonSerializer.Deserialize<PartList>(text, Json.Options)
-            ?? throw new EtlException(ErrorType.InvalidInput, $"the part list {ctx.Store.Describe(listRef.Bucket, listRef.Key)} is empty");
+        var text = await StepSupport.ReadNamedAsync(ctx, listRef, "part list", () => ctx.Store.GetTextAsync(listRef.Bucket, listRef.Key, ct)).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize<PartList>(text, Json.Options)
+                ?? throw new EtlException(ErrorType.InvalidInput, $"the part list {ctx.Store.Describe(listRef.Bucket, listRef.Key)} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new EtlException(ErrorType.InvalidInput, $"{ctx.Store.Describe(listRef.Bucket, listRef.Key)} is not a part list: {e.Message}", e);
+        }
     }
 
     /// <summary>Copies one part's records (its header only when <paramref name="first"/>) without the dropped ordinals, and checks the count.</summary>

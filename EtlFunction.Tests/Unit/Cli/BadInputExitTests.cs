@@ -116,6 +116,42 @@ public class BadInputExitTests
         Assert.That(Written(h), Is.Empty);
     }
 
+    [Test]
+    public async Task InvokeLoad_StateNamesMissingContract_InvalidInputAndNoTable()
+    {
+        using var h = new CliHarness();
+        const string evt = """
+            {"runId":"r","dataset":"titanic","source":{"bucket":"landing","key":"titanic/x.csv"},
+             "contract":{"bucket":"processed","key":"titanic/r/nope.yaml"},"processed":{"bucket":"processed","key":"titanic/r/part-00000.csv"}}
+            """;
+        var r = await h.Run(evt, "invoke", "load", "--db", h.Db);
+        AssertTyped(r, 3, "InvalidInput");
+        Assert.That(r.Json.GetProperty("errorMessage").GetString(), Does.Contain("contract").And.Contain("does not exist"));
+        Assert.That(Tables(h.Db), Is.Zero);
+        Assert.That(LedgerRows(h.Db), Is.Zero);
+    }
+
+    [TestCase("parts", "is not a part list")]
+    [TestCase("missing", "processed output")]
+    public async Task InvokeLoad_StateNamesWrongObject_InvalidInputAndNoTable(string which, string message)
+    {
+        using var h = new CliHarness();
+        var processed = Path.Combine(h.Store, "processed", "titanic", "r");
+        Directory.CreateDirectory(processed);
+        File.Copy(Path.Combine(RepoPaths.Contracts, "titanic.yaml"), Path.Combine(processed, "contract.yaml"));
+        await File.WriteAllTextAsync(Path.Combine(processed, "not-json.csv"), "a,b\n1,2\n");
+        var target = which == "parts"
+            ? "\"parts\":{\"bucket\":\"processed\",\"key\":\"titanic/r/not-json.csv\"}"
+            : "\"processed\":{\"bucket\":\"processed\",\"key\":\"titanic/r/gone.csv\"}";
+        var evt = "{\"runId\":\"r\",\"dataset\":\"titanic\",\"source\":{\"bucket\":\"landing\",\"key\":\"titanic/x.csv\"},"
+            + "\"contract\":{\"bucket\":\"processed\",\"key\":\"titanic/r/contract.yaml\"}," + target + "}";
+        var r = await h.Run(evt, "invoke", "load", "--db", h.Db);
+        AssertTyped(r, 3, "InvalidInput");
+        Assert.That(r.Json.GetProperty("errorMessage").GetString(), Does.Contain(message));
+        Assert.That(Tables(h.Db), Is.Zero, "no table");
+        Assert.That(LedgerRows(h.Db), Is.Zero, "no ledger row");
+    }
+
     private static async Task<string> WideCsv(string folder, int columns)
     {
         var file = Path.Combine(folder, "wide.csv");
