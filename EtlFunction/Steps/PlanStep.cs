@@ -44,6 +44,12 @@ public static class PlanStep
             // The binary sniff of the single path, on the first bytes of the same read.
             var head = new byte[(int)Math.Min(info.Size, InputDecoder.SniffBytes)];
             await src.ReadExactlyAsync(head, ct).ConfigureAwait(false);
+            if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+            {
+                // Gzip cannot be cut, and its compressed bytes are no text: the single path inflates, sniffs and verifies it.
+                ctx.Log($"plan {where}: gzip cannot be split: single path");
+                return PlanResult.Single(info.Size, input.MaxConcurrency, sw.Elapsed.TotalSeconds) with { Gzip = true };
+            }
             InputDecoder.EnsureText(head);
             plan = await Task.Run(() => RecordBoundaryPlanner.Plan(new PrefixStream(head, src), input.ChunkSize), ct).ConfigureAwait(false);
         }
