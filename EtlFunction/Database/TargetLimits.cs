@@ -12,7 +12,8 @@ namespace EtlFunction.Database;
 /// <item>MySQL / MariaDB, InnoDB: <see cref="InnoDbMaxColumns"/> columns (the server's own cap, 4096, is higher), and
 /// <see cref="MySqlMaxRowBytes"/> bytes for a row's fixed part, counted as the server does for the types
 /// <see cref="MySqlSchema.DeclaredType"/> creates: VARCHAR(n) utf8mb4 4n bytes plus a 1–2 byte length, LONGTEXT 12 bytes
-/// (stored apart), DECIMAL 4 bytes per 9 digits on each side of the point, plus one NULL bit per nullable column.
+/// (stored apart), DECIMAL 4 bytes per 9 digits on each side of the point, plus one NULL bit per nullable column
+/// (the boundary matches MariaDB 10.11 to the byte, see TargetLimitsTests).
 /// InnoDB's page-size limit (about 8 KB in-row) is not checked: DYNAMIC rows move long VARCHARs off the page.</item>
 /// <item>Parquet (ParquetSharp): no column limit of its own; each column costs a writer buffer, nothing fails.</item>
 /// </list>

@@ -34,6 +34,18 @@ public class TargetLimitsTests
         Assert.That(e.Message, Does.Contain("row size of 68037 bytes").And.Contain("65535"));
     }
 
+    [TestCase(1015, 65534, false)]
+    [TestCase(1016, 65538, true)]
+    public void MySqlCreateTable_RowSizeAtTheServersBoundary_SameVerdictAsMariaDb(int last, long bytes, bool refused)
+    {
+        // Measured on MariaDB 10.11: 15 VARCHAR(1024) + one VARCHAR(1015), all NULL, is created; VARCHAR(1016) is
+        // "Row size too large". Also measured: LONGTEXT 12, DATETIME(6) 8, DECIMAL(18,2) 9, DATE 3, TINYINT(1) 1 bytes.
+        var contract = Wide(16, i => Varchar(i, i < 15 ? 1024 : last));
+        Assert.That(TargetLimits.MySqlRowBytes(contract), Is.EqualTo(bytes));
+        if (refused) Assert.That(Assert.Throws<EtlException>(() => MySqlSchema.CreateTableSql(contract, "wide", "utf8mb4_bin")).Type, Is.EqualTo(ErrorType.SchemaMismatch));
+        else Assert.DoesNotThrow(() => MySqlSchema.CreateTableSql(contract, "wide", "utf8mb4_bin"));
+    }
+
     [Test]
     public void MySqlRowBytes_LongTextAndDecimal_CountAsTheServerDoes()
     {
