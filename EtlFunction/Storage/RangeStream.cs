@@ -2,7 +2,8 @@ namespace EtlFunction.Storage;
 
 /// <summary>
 /// The next <c>length</c> bytes of an inner stream, then end of stream: a byte range of a local file
-/// read the way S3 returns a ranged GET. A source that ends early is an error, not a short range.
+/// read the way S3 returns a ranged GET. A source that ends early is a <see cref="Errors.ErrorType.TransientError"/>,
+/// not a short range.
 /// </summary>
 internal sealed class RangeStream(Stream inner, long length) : ForwardReadStream
 {
@@ -16,7 +17,9 @@ internal sealed class RangeStream(Stream inner, long length) : ForwardReadStream
     {
         if (_left <= 0 || buffer.IsEmpty) return 0;
         var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _left)]);
-        if (n == 0) throw new EndOfStreamException($"the source ended {_left} bytes before the end of the range");
+        // A body cut short (a dropped connection, a server that sends less than the Content-Range): the next
+        // attempt reads the same version (the ETag is pinned) in full, so retry; the piece never passes short.
+        if (n == 0) throw new Errors.EtlException(Errors.ErrorType.TransientError, $"a ranged read ended {_left:N0} bytes before the end of its range: retry");
         _left -= n;
         return n;
     }
