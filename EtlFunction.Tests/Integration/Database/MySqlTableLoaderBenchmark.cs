@@ -13,9 +13,10 @@ namespace EtlFunction.Tests.Integration.Database;
 /// orders CSV named by <c>ETL_BENCH_PROCESSED</c> (e.g. <c>.etl/processed/orders/&lt;run&gt;/part-00000.csv</c> of
 /// <c>EtlFunction run orders.csv</c>) with <c>contracts/orders.yaml</c>, each load into a fresh database, five
 /// rounds, and prints the medians. Run explicitly, in Release:
-/// <c>dotnet test -c Release --filter Name~MySqlTableLoaderBenchmark</c>.
+/// <c>dotnet test EtlFunction.Tests -c Release --filter Category=Benchmark</c>.
 /// </summary>
 [Explicit("benchmark: about a minute on 1M rows")]
+[Category("Benchmark")]
 public sealed class MySqlTableLoaderBenchmark
 {
     private const int Rounds = 5;
@@ -49,8 +50,10 @@ public sealed class MySqlTableLoaderBenchmark
             using (var db = new MySqlTestDb(server))
             {
                 var sw = Stopwatch.StartNew();
-                await db.Loader.LoadAsync(new LoadRequest("bench", contract with { LoadMode = LoadMode.Append }, file), _ => Task.FromResult<Stream>(File.OpenRead(file)));
+                var appended = await db.Loader.LoadAsync(new LoadRequest("bench", contract with { LoadMode = LoadMode.Append }, file), _ => Task.FromResult<Stream>(File.OpenRead(file)));
                 Add("loader, append", sw.Elapsed.TotalSeconds);
+                Assert.That(appended.RowsLoaded, Is.EqualTo(rows));
+                Assert.That(db.Count("SELECT COUNT(*) FROM orders"), Is.EqualTo(rows));
             }
             Add("mariadb client, LOAD DATA of the processed CSV as CSV", Client(server, contract, file,
                 "FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\\n' IGNORE 1 LINES", rows));
