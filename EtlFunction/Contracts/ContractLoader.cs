@@ -26,6 +26,11 @@ public static class ContractLoader
         {
             throw Fail(origin, (int)e.Start.Line, "yaml", e.Message);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some broken input, e.g. "a: [\nb: c\n  - ? x: y".
+            throw Fail(origin, 1, "yaml", "not valid YAML (" + e.Message + ")");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw Fail(origin, 1, "contract", "the contract must be a YAML mapping with 'dataset' and 'columns'");
