@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration;
 

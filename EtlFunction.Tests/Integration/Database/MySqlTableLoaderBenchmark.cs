@@ -3,7 +3,6 @@ using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Tests.Support;
-using EtlFunction.Tests.Unit;
 using MySqlConnector;
 
 namespace EtlFunction.Tests.Integration.Database;

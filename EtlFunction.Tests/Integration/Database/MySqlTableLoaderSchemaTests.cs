@@ -2,7 +2,7 @@ using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Errors;
 using static EtlFunction.Tests.Integration.Database.MySqlTableLoaderTests;
-using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
+using static EtlFunction.Tests.Support.TableData;
 
 namespace EtlFunction.Tests.Integration.Database;
 

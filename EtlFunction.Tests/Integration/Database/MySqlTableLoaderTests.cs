@@ -1,8 +1,9 @@
 using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Errors;
+using EtlFunction.Tests.Support;
 using EtlFunction.Tests.Unit.Database;
-using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
+using static EtlFunction.Tests.Support.TableData;
 
 namespace EtlFunction.Tests.Integration.Database;
 

@@ -1,6 +1,6 @@
 using EtlFunction.Contracts;
 using EtlFunction.Database;
-using EtlFunction.Tests.Unit.Database;
+using EtlFunction.Tests.Support;
 using MySqlConnector;
 
 namespace EtlFunction.Tests.Integration.Database;
@@ -8,7 +8,7 @@ namespace EtlFunction.Tests.Integration.Database;
 /// <summary>
 /// A database of its own on a test server (<c>etl_t_&lt;random&gt;</c>, dropped afterwards), a loader
 /// pointed at it, and helpers to read tables back with a plain connection. Processed CSVs are written
-/// with the same helper as the SQLite tests (<see cref="SqliteTestDb.Csv"/>).
+/// with the same helper as the SQLite tests (<see cref="TableData.Csv"/>).
 /// </summary>
 internal sealed class MySqlTestDb : IDisposable
 {
@@ -35,7 +35,7 @@ internal sealed class MySqlTestDb : IDisposable
     public List<string> Log { get; } = [];
 
     public Task<LoadResult> LoadAsync(string runId, DatasetContract contract, params object?[][] rows) =>
-        LoadBytesAsync(runId, contract, SqliteTestDb.Csv(contract, rows));
+        LoadBytesAsync(runId, contract, TableData.Csv(contract, rows));
 
     public Task<LoadResult> LoadBytesAsync(string runId, DatasetContract contract, byte[] bytes) =>
         Loader.LoadAsync(new LoadRequest(runId, contract, "landing/" + contract.Dataset + "/" + runId + ".csv"),

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using EtlFunction.Parquet;
 using EtlFunction.Tests.Integration.Lambda;
 using EtlFunction.Tests.Integration.StateMachine;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Image;
 

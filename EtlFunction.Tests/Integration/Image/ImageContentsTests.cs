@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Image;
 

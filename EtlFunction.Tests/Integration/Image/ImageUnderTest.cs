@@ -1,5 +1,4 @@
 using EtlFunction.Tests.Integration.Lambda;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Image;
 

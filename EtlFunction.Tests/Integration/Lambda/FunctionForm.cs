@@ -1,5 +1,4 @@
 using EtlFunction.Tests.Integration.Image;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Lambda;
 

@@ -7,8 +7,7 @@ using EtlFunction.Parquet;
 using EtlFunction.Steps;
 using EtlFunction.Storage;
 using EtlFunction.Tests.Integration.Pipeline;
-using EtlFunction.Tests.Unit;
-using EtlFunction.Tests.Unit.Generator;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Integration.Lambda;
 

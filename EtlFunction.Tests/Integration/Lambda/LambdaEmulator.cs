@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Lambda;
 

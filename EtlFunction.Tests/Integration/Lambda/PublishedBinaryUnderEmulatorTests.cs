@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using EtlFunction.Parquet;
 using EtlFunction.Steps;
-using EtlFunction.Tests.Unit;
+using EtlFunction.Tests.Support;
 using Microsoft.Data.Sqlite;
-using nietras.SeparatedValues;
 
 namespace EtlFunction.Tests.Integration.Lambda;
 
@@ -37,14 +36,6 @@ public class PublishedBinaryUnderEmulatorTests
     [TearDown]
     public void DeleteStore() => Directory.Delete(_root, recursive: true);
 
-    private static long CountRecords(string path)
-    {
-        using var r = Sep.Reader(o => o with { HasHeader = true, DisableColCountCheck = true }).FromFile(path);
-        long n = 0;
-        foreach (var _ in r) n++;
-        return n;
-    }
-
     private string PathOf(JsonElement objectRef) => Path.Combine(Store, objectRef.GetProperty("bucket").GetString()!, objectRef.GetProperty("key").GetString()!);
 
     [Test]
@@ -60,8 +51,8 @@ public class PublishedBinaryUnderEmulatorTests
         var written = cold.GetProperty("rowsWritten").GetInt64();
         Assert.That(cold.GetProperty("rowsRead").GetInt64(), Is.EqualTo(written + cold.GetProperty("rowsFiltered").GetInt64()
             + cold.GetProperty("rowsRejected").GetInt64() + cold.GetProperty("rowsDeduplicated").GetInt64()));
-        Assert.That(CountRecords(PathOf(cold.GetProperty("processed"))), Is.EqualTo(written));
-        Assert.That(CountRecords(PathOf(cold.GetProperty("rejects"))), Is.EqualTo(cold.GetProperty("rowsRejected").GetInt64()));
+        Assert.That(CsvFiles.CountRecords(PathOf(cold.GetProperty("processed"))), Is.EqualTo(written));
+        Assert.That(CsvFiles.CountRecords(PathOf(cold.GetProperty("rejects"))), Is.EqualTo(cold.GetProperty("rowsRejected").GetInt64()));
         var warm = run.Results[1].Json;
         Assert.That(warm.GetProperty("runId").GetString(), Is.EqualTo(cold.GetProperty("runId").GetString()), "same object, same run");
         Assert.That(warm.GetProperty("processed").GetProperty("eTag").GetString(), Is.EqualTo(cold.GetProperty("processed").GetProperty("eTag").GetString()), "a re-run rewrites identical bytes");

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using EtlFunction.Storage;
 using EtlFunction.Tests.Integration.Database;
 using EtlFunction.Tests.Integration.Storage;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Pipeline;
 
@@ -47,7 +46,7 @@ internal sealed class PipelineServices : IAsyncDisposable
     public string[] Options =>
     [
         "--s3", "--landing-bucket", Landing.Name, "--processed-bucket", Processed.Name, "--archive-bucket", Archive.Name,
-        "--mysql", Db.ConnectionString, "--contracts", Unit.RepoPaths.Contracts,
+        "--mysql", Db.ConnectionString, "--contracts", RepoPaths.Contracts,
     ];
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr, long PeakRssBytes)

@@ -3,7 +3,6 @@ using EtlFunction.Contracts;
 using EtlFunction.Generator;
 using EtlFunction.Parquet;
 using EtlFunction.ProcessedCsv;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.Pipeline;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EtlFunction.Tests.Unit.Template;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Integration.StateMachine;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using EtlFunction.Storage;
 using EtlFunction.Tests.Integration.Lambda;
 using EtlFunction.Tests.Integration.Pipeline;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.StateMachine;
 

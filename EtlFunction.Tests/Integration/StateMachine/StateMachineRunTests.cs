@@ -3,7 +3,6 @@ using System.Text.Json;
 using EtlFunction.Parquet;
 using EtlFunction.Steps;
 using EtlFunction.Tests.Integration.Lambda;
-using EtlFunction.Tests.Unit;
 
 namespace EtlFunction.Tests.Integration.StateMachine;
 

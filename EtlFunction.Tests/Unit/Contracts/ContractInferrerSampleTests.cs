@@ -1,6 +1,7 @@
 using System.Text;
 using EtlFunction.Contracts;
 using EtlFunction.Generator;
+using EtlFunction.Tests.Support;
 using EtlFunction.Tests.Unit.Generator;
 using static EtlFunction.Tests.Unit.Contracts.InferenceAssert;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EtlFunction.Contracts;
 using EtlFunction.Database;
-using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
+using static EtlFunction.Tests.Support.TableData;
 
 namespace EtlFunction.Tests.Unit.Database;
 

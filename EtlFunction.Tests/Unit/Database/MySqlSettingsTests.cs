@@ -2,7 +2,7 @@ using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Errors;
 using MySqlConnector;
-using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
+using static EtlFunction.Tests.Support.TableData;
 
 namespace EtlFunction.Tests.Unit.Database;
 

@@ -1,7 +1,8 @@
 using EtlFunction.Contracts;
 using EtlFunction.Database;
 using EtlFunction.Errors;
-using static EtlFunction.Tests.Unit.Database.SqliteTestDb;
+using EtlFunction.Tests.Support;
+using static EtlFunction.Tests.Support.TableData;
 
 namespace EtlFunction.Tests.Unit.Database;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EtlFunction.Generator;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Generator;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Template;
 

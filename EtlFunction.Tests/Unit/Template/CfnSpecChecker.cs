@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Template;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Template;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EtlFunction.Tests.Integration.StateMachine;
+using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Template;
 

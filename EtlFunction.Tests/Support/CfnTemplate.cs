@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
-namespace EtlFunction.Tests.Unit.Template;
+namespace EtlFunction.Tests.Support;
 
 /// <summary>
 /// template.yaml as CloudFormation reads it: the short intrinsic tags (<c>!Ref</c>, <c>!GetAtt</c>, <c>!Sub</c>,

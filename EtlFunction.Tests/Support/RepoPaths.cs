@@ -1,6 +1,9 @@
-namespace EtlFunction.Tests.Unit;
+namespace EtlFunction.Tests;
 
-/// <summary>Finds the repository's folders from the test binary, so tests use the real contracts and samples.</summary>
+/// <summary>
+/// Finds the repository's folders from the test binary, so tests use the real contracts and samples. In the
+/// project's root namespace (not <c>EtlFunction.Tests.Support</c>), so every test folder finds it without a using.
+/// </summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();

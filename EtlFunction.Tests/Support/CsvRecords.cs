@@ -1,7 +1,7 @@
 using System.Text;
 using nietras.SeparatedValues;
 
-namespace EtlFunction.Tests.Unit.Generator;
+namespace EtlFunction.Tests.Support;
 
 /// <summary>Reads generated CSV back with a real RFC-4180 parser (Sep), independent of the writer under test.</summary>
 internal static class CsvRecords
