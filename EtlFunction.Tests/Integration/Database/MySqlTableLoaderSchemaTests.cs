@@ -8,38 +8,30 @@ namespace EtlFunction.Tests.Integration.Database;
 
 /// <summary>Existing tables are checked, never altered; identifiers are always quoted.</summary>
 [TestFixtureSource(typeof(MySqlServers), nameof(MySqlServers.All))]
-public sealed class MySqlTableLoaderSchemaTests(string server)
+public sealed class MySqlTableLoaderSchemaTests(string server) : MySqlLoaderFixture(server)
 {
-    private MySqlTestDb _db = null!;
-
-    [SetUp]
-    public async Task SetUp() => _db = new MySqlTestDb(await MySqlServers.ConnectionStringAsync(server));
-
-    [TearDown]
-    public void TearDown() => _db?.Dispose();
-
     [Test]
     public async Task Load_ExistingTableMatchingTheContract_IsUsedAsIs()
     {
-        _db.Execute("CREATE TABLE Orders_Check_Dummy (x INT)");
-        _db.Execute("CREATE TABLE orders (Name MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, ID bigint not null, Amount decimal(10, 2), primary key (id)) ENGINE=InnoDB");
+        Db.Execute("CREATE TABLE Orders_Check_Dummy (x INT)");
+        Db.Execute("CREATE TABLE orders (Name MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, ID bigint not null, Amount decimal(10, 2), primary key (id)) ENGINE=InnoDB");
 
-        var result = await _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m]);
+        var result = await Db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m]);
 
         Assert.That(result.RowsLoaded, Is.EqualTo(1));
-        Assert.That(_db.Query("SELECT id, name, amount FROM orders"), Is.EqualTo(new[] { new object?[] { 1L, "a", 1.5m } }), "columns are matched by name, not position");
+        Assert.That(Db.Query("SELECT id, name, amount FROM orders"), Is.EqualTo(new[] { new object?[] { 1L, "a", 1.5m } }), "columns are matched by name, not position");
     }
 
     [Test]
     public void Load_ExistingTableDiffers_SchemaMismatchNamesEveryDifference()
     {
-        _db.Execute("""
+        Db.Execute("""
             CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, name TEXT CHARACTER SET latin1,
               amount DECIMAL(10,3) NOT NULL, extra INT, PRIMARY KEY (amount)) ENGINE=InnoDB
             """);
-        _db.Execute("INSERT INTO orders VALUES ('x', 'y', 1, 2)");
+        Db.Execute("INSERT INTO orders VALUES ('x', 'y', 1, 2)");
 
-        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", Orders(LoadMode.Replace), [1L, "a", 1m]));
+        var e = Assert.ThrowsAsync<EtlException>(() => Db.LoadAsync("r1", Orders(LoadMode.Replace), [1L, "a", 1m]));
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.SchemaMismatch));
         Assert.That(e.Message, Does.Contain("column `id` is VARCHAR(20) utf8mb4 utf8mb4_bin, contract wants BIGINT (int64)")
@@ -50,17 +42,17 @@ public sealed class MySqlTableLoaderSchemaTests(string server)
             .And.Contain("column `extra` is not in the contract")
             .And.Contain("primary key is (`amount`), contract wants (`id`)")
             .And.Contain("never alters"));
-        Assert.That(_db.Count("SELECT COUNT(*) FROM orders"), Is.EqualTo(1), "replace mode never touched the user's table");
-        Assert.That(_db.Count($"SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{_db.Database}' AND TABLE_NAME = 'orders'"), Is.EqualTo(4));
+        Assert.That(Db.Count("SELECT COUNT(*) FROM orders"), Is.EqualTo(1), "replace mode never touched the user's table");
+        Assert.That(Db.Count($"SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{Db.Database}' AND TABLE_NAME = 'orders'"), Is.EqualTo(4));
     }
 
     [Test]
     public void Load_ExistingMyIsamTableWithCaseInsensitivePrefixKey_IsASchemaMismatch()
     {
-        _db.Execute("CREATE TABLE tags (tag VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, PRIMARY KEY (tag(100))) ENGINE=MyISAM");
+        Db.Execute("CREATE TABLE tags (tag VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, PRIMARY KEY (tag(100))) ENGINE=MyISAM");
         var contract = Contract("tags", LoadMode.Append, ["tag"], Col("tag", ColumnType.String, nullable: false));
 
-        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", contract, ["a"]));
+        var e = Assert.ThrowsAsync<EtlException>(() => Db.LoadAsync("r1", contract, ["a"]));
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.SchemaMismatch));
         Assert.That(e.Message, Does.Contain("engine is MyISAM, the loader needs InnoDB").And.Contain("collation utf8mb4_general_ci is not binary")
@@ -70,9 +62,9 @@ public sealed class MySqlTableLoaderSchemaTests(string server)
     [Test]
     public void Load_ExistingViewWithTheTableName_IsASchemaMismatch()
     {
-        _db.Execute("CREATE VIEW orders AS SELECT 1 AS id, 'a' AS name, 1.0 AS amount");
+        Db.Execute("CREATE VIEW orders AS SELECT 1 AS id, 'a' AS name, 1.0 AS amount");
 
-        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1m]));
+        var e = Assert.ThrowsAsync<EtlException>(() => Db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1m]));
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.SchemaMismatch));
         Assert.That(e.Message, Does.Contain("is a view"));
@@ -88,11 +80,11 @@ public sealed class MySqlTableLoaderSchemaTests(string server)
             Col("from", ColumnType.String), Col("where", ColumnType.Date), Col("null", ColumnType.Bool), Col("a,b \"c\"", ColumnType.Int32));
         var q = MySqlSchema.Quote;
 
-        await _db.LoadAsync("r1", contract, [1L, "k", "it's", new DateOnly(2024, 1, 2), true, 5], [2L, "k", "x", null, null, null]);
-        await _db.LoadAsync("r2", contract, [1L, "k", "x`); DROP TABLE `order`; --", null, false, 6]);
+        await Db.LoadAsync("r1", contract, [1L, "k", "it's", new DateOnly(2024, 1, 2), true, 5], [2L, "k", "x", null, null, null]);
+        await Db.LoadAsync("r2", contract, [1L, "k", "x`); DROP TABLE `order`; --", null, false, 6]);
 
         Assert.That(long64, Has.Length.EqualTo(64));
-        Assert.That(_db.Query($"SELECT {q("select")}, {q(long64)}, {q("from")}, {q("where")}, {q("null")}, {q("a,b \"c\"")} FROM {q(table)} ORDER BY 1"),
+        Assert.That(Db.Query($"SELECT {q("select")}, {q(long64)}, {q("from")}, {q("where")}, {q("null")}, {q("a,b \"c\"")} FROM {q(table)} ORDER BY 1"),
             Is.EqualTo(new[] { new object?[] { 1L, "k", "x`); DROP TABLE `order`; --", null, false, 6 }, [2L, "k", "x", null, null, null] }));
     }
 
@@ -101,7 +93,7 @@ public sealed class MySqlTableLoaderSchemaTests(string server)
     {
         var contract = Contract(new string('t', 65), LoadMode.Append, [], Col("c", ColumnType.Int32));
 
-        var e = Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", contract, [1]));
+        var e = Assert.ThrowsAsync<EtlException>(() => Db.LoadAsync("r1", contract, [1]));
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
         Assert.That(e.Message, Does.Contain("not a valid MySQL identifier"));
@@ -110,12 +102,12 @@ public sealed class MySqlTableLoaderSchemaTests(string server)
     [Test]
     public async Task Load_FirstRunFailing_LeavesAtMostAnEmptyTable()
     {
-        Assert.ThrowsAsync<EtlException>(() => _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1m], [1L, "b", 2m]));
+        Assert.ThrowsAsync<EtlException>(() => Db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1m], [1L, "b", 2m]));
 
         // CREATE TABLE commits implicitly in MySQL, so the table stays; no row and no ledger row do.
-        Assert.That(_db.Count("SELECT COUNT(*) FROM orders"), Is.Zero);
-        Assert.That(_db.Count("SELECT COUNT(*) FROM _etl_ledger"), Is.Zero);
-        var retry = await _db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1m]);
+        Assert.That(Db.Count("SELECT COUNT(*) FROM orders"), Is.Zero);
+        Assert.That(Db.Count("SELECT COUNT(*) FROM _etl_ledger"), Is.Zero);
+        var retry = await Db.LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1m]);
         Assert.That(retry.RowsLoaded, Is.EqualTo(1));
     }
 }

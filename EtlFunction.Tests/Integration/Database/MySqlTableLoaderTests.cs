@@ -14,7 +14,7 @@ public sealed class MySqlTableLoaderTests(string server) : TableLoaderContract
     private MySqlTestDb _db = null!;
 
     [SetUp]
-    public async Task SetUp() => _db = new MySqlTestDb(await MySqlServers.ConnectionStringAsync(server));
+    public async Task SetUp() => _db = await MySqlTestDb.CreateAsync(server);
 
     [TearDown]
     public void TearDown() => _db?.Dispose();

@@ -29,6 +29,10 @@ internal sealed class MySqlTestDb : IDisposable
         Loader = new MySqlTableLoader(MySqlSettings.FromConnectionString(ConnectionString, allowUnencryptedRemote: true), new FixedTime(FixedNow), Log.Add);
     }
 
+    /// <summary>A database on <paramref name="server"/>'s instance (<see cref="MySqlServers"/>) with <c>local_infile</c> on (or off).</summary>
+    public static async Task<MySqlTestDb> CreateAsync(string server, bool localInfile = true) =>
+        new(await MySqlServers.ConnectionStringAsync(server, localInfile));
+
     public string Database { get; }
     public string ConnectionString { get; }
     public MySqlTableLoader Loader { get; }
