@@ -26,9 +26,10 @@ public static class ContractLoader
         {
             throw Fail(origin, (int)e.Start.Line, "yaml", e.Message);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this (not a YamlException) on some broken input, e.g. "a: [\nb: c\n  - ? x: y".
+            // YamlDotNet throws these (not a YamlException) on some broken input, e.g. "a: [\nb: c\n  - ? x: y" (scanner)
+            // or "  - : :name: ticket" (an event the node loader does not support).
             throw Fail(origin, 1, "yaml", "not valid YAML (" + e.Message + ")");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

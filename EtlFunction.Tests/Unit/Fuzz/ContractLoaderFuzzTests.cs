@@ -73,11 +73,12 @@ public sealed class ContractLoaderFuzzTests
         Fuzz.Check(Gen.Frequency((9, Mutated), (1, Noise)), ParseOrViolation, ciIterations: 3000, y => $"yaml \"{Fuzz.Escape(y)}\"");
     }
 
-    [Test]
-    public void Parse_YamlScannerInvalidOperation_IsContractViolation()
+    [TestCase("a: [\nb: c\n  - ? x: y")]
+    [TestCase("  - : :name: ticket")]
+    public void Parse_YamlDotNetNonYamlException_IsContractViolation(string yaml)
     {
-        // Found by the property above: YamlDotNet's scanner threw InvalidOperationException, which escaped as an internal error.
-        var e = Assert.Throws<EtlException>(() => ContractLoader.Parse("a: [\nb: c\n  - ? x: y", "fuzz.yaml"));
+        // Found by the property above: YamlDotNet threw InvalidOperationException / ArgumentException, which escaped as internal errors.
+        var e = Assert.Throws<EtlException>(() => ContractLoader.Parse(yaml, "fuzz.yaml"));
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
         Assert.That(e.Message, Does.StartWith("fuzz.yaml:1: yaml: "));
