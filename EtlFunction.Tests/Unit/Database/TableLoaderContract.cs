@@ -23,6 +23,9 @@ public abstract class TableLoaderContract
     /// <summary>The method the loader reports for an append.</summary>
     protected abstract string AppendMethod { get; }
 
+    /// <summary>The method the loader reports for an upsert into a table that has rows.</summary>
+    protected abstract string UpsertMethod { get; }
+
     /// <summary>A <c>decimal(10,2)</c> value as the database returns it.</summary>
     protected abstract object Amount(decimal value);
 
@@ -80,6 +83,17 @@ public abstract class TableLoaderContract
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
         Assert.That(e.Message, Does.Contain("upsert needs a primary_key"));
+    }
+
+    [Test]
+    public async Task Load_UpsertIntoNonEmptyTable_UpdatesExistingKeysInPlaceAndInsertsNewOnes()
+    {
+        await LoadAsync("r1", Orders(LoadMode.Upsert), [1L, "a", 1.5m], [2L, "b", 2.5m]);
+        var result = await LoadAsync("r2", Orders(LoadMode.Upsert), [2L, "b2", null], [3L, "c", 3.5m]);
+
+        Assert.That(result, Is.EqualTo(new LoadResult("orders", 2, false, UpsertMethod)));
+        Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", Amount(1.5m) }, [2L, "b2", null], [3L, "c", Amount(3.5m)] }));
+        Assert.That(Count("SELECT COUNT(*) FROM _etl_ledger"), Is.EqualTo(2));
     }
 
     [Test]
