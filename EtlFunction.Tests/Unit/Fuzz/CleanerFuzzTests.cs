@@ -21,6 +21,14 @@ public sealed class CleanerFuzzTests
             .ToArray();
     });
 
+    private static long _cleaned, _failedTyped;
+
+    [SetUp]
+    public void SetUp() => (_cleaned, _failedTyped) = (0, 0);
+
+    [TearDown]
+    public void TearDown() => TestContext.Out.WriteLine($"fuzz: {_cleaned} inputs cleaned, {_failedTyped} failed typed");
+
     [Test]
     public void Clean_RandomInput_OrdersContract_BalancesOrFailsTyped()
     {
@@ -41,6 +49,7 @@ public sealed class CleanerFuzzTests
             catch (EtlException e)
             {
                 Fuzz.AssertTyped(e);
+                _failedTyped++;
                 return;
             }
             CleanOrFailTyped(contract, bytes);
@@ -59,8 +68,10 @@ public sealed class CleanerFuzzTests
         catch (EtlException e)
         {
             Fuzz.AssertTyped(e);
+            _failedTyped++;
             return;
         }
+        _cleaned++;
         if (!result.Balanced)
         {
             throw new AssertionException($"unbalanced: read {result.RowsRead} != written {result.RowsWritten} + filtered {result.RowsFiltered} + rejected {result.RowsRejected} + deduplicated {result.RowsDeduplicated}");
