@@ -26,6 +26,9 @@ public abstract class TableLoaderContract
     /// <summary>The method the loader reports for an upsert into a table that has rows.</summary>
     protected abstract string UpsertMethod { get; }
 
+    /// <summary>What the error names when an append meets key 2 already in <c>orders</c> (row 2 of the file): each part must appear.</summary>
+    protected abstract string[] AppendDuplicateKeyMessage { get; }
+
     /// <summary>A <c>decimal(10,2)</c> value as the database returns it.</summary>
     protected abstract object Amount(decimal value);
 
@@ -74,6 +77,21 @@ public abstract class TableLoaderContract
 
         Assert.That(result.RowsLoaded, Is.EqualTo(2));
         Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", Amount(1.5m) }, [2L, "b", Amount(2.5m)], [3L, null, null] }));
+    }
+
+    [Test]
+    public async Task Load_AppendKeyAlreadyInTable_FailsNamingTheKeyAndRollsBackEverything()
+    {
+        await LoadAsync("r1", Orders(LoadMode.Append), [1L, "a", 1.5m], [2L, "b", 2.5m]);
+
+        var e = Assert.ThrowsAsync<EtlException>(() =>
+            LoadAsync("r2", Orders(LoadMode.Append), [3L, "c", 3m], [2L, "dup", 9m], [4L, "d", 4m]));
+
+        Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
+        Assert.That(AppendDuplicateKeyMessage, Is.Not.Empty);
+        foreach (var part in AppendDuplicateKeyMessage) Assert.That(e.Message, Does.Contain(part));
+        Assert.That(OrderRows(), Is.EqualTo(new[] { new object?[] { 1L, "a", Amount(1.5m) }, [2L, "b", Amount(2.5m)] }));
+        Assert.That(Count("SELECT COUNT(*) FROM _etl_ledger WHERE run_id = 'r2'"), Is.Zero);
     }
 
     [Test]
