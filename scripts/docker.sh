@@ -92,8 +92,11 @@ stop() {
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -9 "$pid" 2>/dev/null || true
-  # The engine leaves its default network namespace mounted under the exec root.
-  umount "$state/exec/netns/default" 2>/dev/null || true
+  # The engine can leave mounts under its state (the default network namespace under the exec root, the
+  # data root): unmount them, deepest first, so the folder can be removed.
+  awk -v s="$state/" 'index($2, s) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
   rm -f "$state/docker.pid" "$state/env"
   log "engine stopped"
 }
