@@ -15,7 +15,7 @@ public sealed class CleanerFuzzTests
 {
     private static readonly Lazy<DatasetContract[]> OrdersContracts = new(() =>
     {
-        var yaml = File.ReadAllText(Path.Combine(FuzzPaths.Contracts, "orders.yaml"));
+        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Contracts, "orders.yaml"));
         return new[] { "keep_last", "keep_first", "reject", "none" }
             .Select(d => ContractLoader.Parse(yaml.Replace("dedupe: keep_last", "dedupe: " + d, StringComparison.Ordinal), "orders.yaml"))
             .ToArray();

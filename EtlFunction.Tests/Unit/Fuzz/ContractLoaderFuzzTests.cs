@@ -12,7 +12,7 @@ namespace EtlFunction.Tests.Unit.Fuzz;
 public sealed class ContractLoaderFuzzTests
 {
     private static readonly Lazy<string[][]> Contracts = new(() =>
-        Directory.GetFiles(FuzzPaths.Contracts, "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllLines).ToArray());
+        Directory.GetFiles(RepoPaths.Contracts, "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllLines).ToArray());
 
     private static readonly string[] Values =
     [

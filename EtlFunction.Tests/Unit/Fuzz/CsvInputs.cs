@@ -6,7 +6,7 @@ namespace EtlFunction.Tests.Unit.Fuzz;
 /// <summary>Generators of hostile CSV input: random bytes, random token soup, and mutated sample orders.</summary>
 internal static class CsvInputs
 {
-    private static readonly Lazy<string[]> OrderLines = new(() => File.ReadAllLines(Path.Combine(FuzzPaths.Samples, "orders.csv")));
+    private static readonly Lazy<string[]> OrderLines = new(() => File.ReadAllLines(Path.Combine(RepoPaths.Samples, "orders.csv")));
 
     public static string[] Orders => OrderLines.Value;
 

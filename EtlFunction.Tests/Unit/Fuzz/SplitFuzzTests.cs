@@ -4,6 +4,7 @@ using CsCheck;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Split;
+using EtlFunction.Tests.Unit.Cleaning;
 
 namespace EtlFunction.Tests.Unit.Fuzz;
 
@@ -13,20 +14,6 @@ namespace EtlFunction.Tests.Unit.Fuzz;
 /// </summary>
 public sealed class SplitFuzzTests
 {
-    private const string People = """
-        dataset: people
-        columns:
-          - name: id
-            type: int64
-            nullable: false
-          - name: name
-            type: string
-          - name: score
-            type: decimal(6,2)
-        primary_key: [id]
-        dedupe: keep_last
-        """;
-
     private static readonly string[] Dedupes = ["keep_last", "keep_first", "reject", "none"];
     private static readonly string[] Names = ["a", "", " b ", "\"q,1\"", "\"line\nbreak\"", "\"cr\r\nlf\"", "\"\"\"x\"\"\"", "é😀", "\"\n\"", "\"\r\"", "x y"];
     private static readonly string[] Scores = ["1", "0.5", "-12.25", "", "bad", "9999.99", "10000", "1.234"];
@@ -71,7 +58,7 @@ public sealed class SplitFuzzTests
 
     private void Property(SplitCase c)
     {
-        var contract = ContractLoader.Parse(People.Replace("keep_last", Dedupes[c.Dedupe], StringComparison.Ordinal), "people.yaml");
+        var contract = ContractLoader.Parse(CleanHarness.People.Replace("keep_last", Dedupes[c.Dedupe], StringComparison.Ordinal), "people.yaml");
         var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, c.Csv);
         try
