@@ -21,7 +21,7 @@ public static class EmbeddedMetrics
     internal static IReadOnlyList<Metric> For(StepHandler handler, RunState state, double durationMs) =>
         [.. handler.Measure(state), Duration(durationMs)];
 
-    private static Metric Duration(double ms) => new("DurationMs", "Milliseconds", Math.Round(ms, 3));
+    private static Metric Duration(double ms) => new(Metric.DurationMs, "Milliseconds", Math.Round(ms, 3));
 
     /// <summary>The EMF line: <c>{"_aws":{...},"Step":..,"Dataset":..,"RowsRead":..,...}</c>.</summary>
     public static string Line(string step, string dataset, IReadOnlyList<Metric> metrics, DateTimeOffset now,
@@ -38,8 +38,7 @@ public static class EmbeddedMetrics
             w.WriteString("Namespace", metricsNamespace);
             w.WriteStartArray("Dimensions");
             w.WriteStartArray();
-            w.WriteStringValue("Step");
-            w.WriteStringValue("Dataset");
+            foreach (var dimension in Metric.Dimensions) w.WriteStringValue(dimension);
             w.WriteEndArray();
             w.WriteEndArray();
             w.WriteStartArray("Metrics");
@@ -54,8 +53,8 @@ public static class EmbeddedMetrics
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
-            w.WriteString("Step", step);
-            w.WriteString("Dataset", dataset);
+            w.WriteString(Metric.StepDimension, step);
+            w.WriteString(Metric.DatasetDimension, dataset);
             foreach (var metric in metrics) w.WriteNumber(metric.Name, metric.Value);
             foreach (var (key, value) in properties)
             {

@@ -26,4 +26,13 @@ public sealed record Buckets(string Landing, string Processed, string Archive)
         fileName == runId + ".parquet" || (fileName.StartsWith(runId + "-", StringComparison.Ordinal) && fileName.EndsWith(".parquet", StringComparison.Ordinal));
     public static string ManifestKey(string dataset, string runId) => $"_manifests/{dataset}/{runId}.json";
     public static string FailedPrefix(string runId) => $"_failed/{runId}/";
+    /// <summary>Where the stack's Athena workgroup writes query results in the archive bucket (expired by its lifecycle rule).</summary>
+    public const string AthenaResultsPrefix = "_athena-results/";
+
+    /// <summary>
+    /// Whether a dataset name begins with <c>_</c>, as the buckets' own top-level prefixes do (<c>_manifests/</c>,
+    /// <c>_rejects/</c>, <c>_failed/</c>, <see cref="AthenaResultsPrefix"/>): such a dataset's files would land among
+    /// them (and expire with the Athena results). <see cref="RunIds.DatasetOf"/> never makes one.
+    /// </summary>
+    public static bool IsReservedDataset(string dataset) => dataset.StartsWith('_');
 }

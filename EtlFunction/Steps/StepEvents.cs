@@ -130,7 +130,11 @@ public static class StepEvents
     private static PreprocessInput Checked(PreprocessInput input)
     {
         ObjectKeys.Check(input.Bucket, input.Key, "preprocess");
-        if (input.Dataset is { } d) ObjectKeys.CheckSegment(d, "preprocess: dataset");
+        if (input.Dataset is { } d)
+        {
+            ObjectKeys.CheckSegment(d, "preprocess: dataset");
+            if (Buckets.IsReservedDataset(d)) throw new EtlException(ErrorType.InvalidInput, $"preprocess: dataset '{d}' begins with '_', as the buckets' own prefixes do (_manifests/, _rejects/, _failed/, {Buckets.AthenaResultsPrefix})");
+        }
         return input;
     }
 

@@ -16,9 +16,9 @@ public static class StepRegistry
             (_, json) => StepEvents.ParsePreprocess(json), PreprocessStep.RunAsync,
             s => [
                 .. CleanedCounts(s),
-                Metric.Count("RowsFiltered", s.RowsFiltered),
-                Metric.Bytes("BytesRead", s.Source.Size),
-                Metric.Bytes("BytesWritten", (s.Processed?.Size ?? 0) + (s.Rejects?.Size ?? 0)),
+                Metric.Count(Metric.RowsFiltered, s.RowsFiltered),
+                Metric.Bytes(Metric.BytesRead, s.Source.Size),
+                Metric.Bytes(Metric.BytesWritten, (s.Processed?.Size ?? 0) + (s.Rejects?.Size ?? 0)),
             ]),
         StepHandler.Create("piece", "clean one piece of a split run",
             (_, json) => StepEvents.ParseSplit<PieceInput>(json, "piece"), PieceStep.RunAsync),
@@ -27,18 +27,22 @@ public static class StepRegistry
         StepHandler.Create("load", "load the processed rows into the database",
             (_, json) => StepEvents.ParseState(json), LoadStep.RunAsync,
             s => [
-                Metric.Count("RowsLoaded", s.AlreadyLoaded == true ? 0 : s.RowsLoaded),
-                Metric.Bytes("BytesRead", s.Processed?.Size),
+                Metric.Count(Metric.RowsLoaded, s.AlreadyLoaded == true ? 0 : s.RowsLoaded),
+                Metric.Bytes(Metric.BytesRead, s.Processed?.Size),
             ]),
         StepHandler.Create("archive", "write the processed rows as Parquet",
             (_, json) => StepEvents.ParseArchive(json), (ctx, a, ct) => ArchiveStep.RunAsync(ctx, a.State, a.Part, ct),
             s => [
-                Metric.Count("RowsWritten", s.Archive?.Sum(a => a.Rows)),
-                Metric.Bytes("BytesRead", s.Processed?.Size),
+                Metric.Count(Metric.RowsWritten, s.Archive?.Sum(a => a.Rows)),
+                Metric.Bytes(Metric.BytesRead, s.Processed?.Size),
             ]),
         StepHandler.Create("finalize", "write the run manifest",
             (_, json) => StepEvents.ParseState(json), FinalizeStep.RunAsync,
-            s => [.. CleanedCounts(s), Metric.Count("RowsLoaded", s.RowsLoaded)]),
+            s => [
+                .. CleanedCounts(s),
+                Metric.Count(Metric.RowsLoaded, s.RowsLoaded),
+                Metric.Percent(Metric.RejectedPercent, s.RowsRejected, s.RowsRead),
+            ]),
         StepHandler.Create("quarantine", "copy a failed source and its error.json aside",
             (_, json) => StepEvents.ParseQuarantine(json), (ctx, q, ct) => QuarantineStep.RunAsync(ctx, q.Bucket, q.Key, q.ETag, q.Failure, ct)),
     ];
@@ -46,9 +50,9 @@ public static class StepRegistry
     /// <summary>The cleaner's counts, reported by preprocess and again (for the whole run) by finalize.</summary>
     private static Metric?[] CleanedCounts(RunState s) =>
     [
-        Metric.Count("RowsRead", s.RowsRead),
-        Metric.Count("RowsWritten", s.RowsWritten),
-        Metric.Count("RowsRejected", s.RowsRejected),
+        Metric.Count(Metric.RowsRead, s.RowsRead),
+        Metric.Count(Metric.RowsWritten, s.RowsWritten),
+        Metric.Count(Metric.RowsRejected, s.RowsRejected),
     ];
 
     /// <summary>The handler names, in the state machine's order.</summary>

@@ -35,7 +35,32 @@ public class EmbeddedMetricsTests
         }));
         Assert.That(Values("load"), Is.EquivalentTo(new Dictionary<string, double> { ["RowsLoaded"] = 7, ["BytesRead"] = 800, ["DurationMs"] = 12.5 }));
         Assert.That(Values("archive"), Is.EquivalentTo(new Dictionary<string, double> { ["RowsWritten"] = 7, ["BytesRead"] = 800, ["DurationMs"] = 12.5 }));
-        Assert.That(Values("finalize").Keys, Is.EquivalentTo(new[] { "RowsRead", "RowsWritten", "RowsRejected", "RowsLoaded", "DurationMs" }));
+        Assert.That(Values("finalize").Keys, Is.EquivalentTo(new[] { "RowsRead", "RowsWritten", "RowsRejected", "RowsLoaded", "RejectedPercent", "DurationMs" }));
+    }
+
+    [Test]
+    public void For_Finalize_ReportsRejectedRowsAsAPercentageOfRowsRead()
+    {
+        Assert.That(Values("finalize")["RejectedPercent"], Is.EqualTo(20));
+        var third = EmbeddedMetrics.For("finalize", State with { RowsRead = 3, RowsRejected = 1 }, 1);
+        Assert.That(third.Single(m => m.Name == "RejectedPercent"), Is.EqualTo(new Metric("RejectedPercent", "Percent", 33.333)));
+    }
+
+    [Test]
+    public void For_FinalizeOfAnEmptyFile_ReportsNoRejectedPercent()
+    {
+        var empty = EmbeddedMetrics.For("finalize", State with { RowsRead = 0, RowsWritten = 0, RowsRejected = 0 }, 1);
+        Assert.That(empty.Select(m => m.Name), Does.Not.Contain("RejectedPercent"));
+    }
+
+    [Test]
+    public void For_EveryStepWithEveryCountKnown_EmitsOnlyNamesInMetricNames()
+    {
+        // Metric.Names is the list the template's alarms and dashboard are checked against (AlertsTests):
+        // a count emitted under a name missing from it would be invisible to that check.
+        var emitted = StepRegistry.Names.SelectMany(step => EmbeddedMetrics.For(step, State, 1)).Select(m => m.Name).Distinct().ToList();
+        Assert.That(emitted, Is.SubsetOf(Metric.Names));
+        Assert.That(Metric.Names, Is.SubsetOf(emitted), "a name in Metric.Names that no step emits");
     }
 
     [Test]

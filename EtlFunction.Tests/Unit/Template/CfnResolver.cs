@@ -8,13 +8,14 @@ namespace EtlFunction.Tests.Unit.Template;
 /// <summary>
 /// The template (long-form JSON, see <see cref="CfnTemplate"/>) as CloudFormation resolves it for one set of
 /// parameter values: conditions evaluated, <c>Fn::If</c> branches picked, <c>AWS::NoValue</c> dropped, and values
-/// rendered as strings (<c>Ref</c>, <c>Fn::Sub</c>, <c>Fn::GetAtt</c> of a known attribute, <c>Fn::Select</c> +
+/// rendered as strings (<c>Ref</c>, <c>Fn::Sub</c>, <c>Fn::Join</c>, <c>Fn::GetAtt</c> of a known attribute, <c>Fn::Select</c> +
 /// <c>Fn::Split</c>). Only what the template's conditions and IAM statements use; anything else throws.
 /// </summary>
 internal sealed partial class CfnResolver(JsonObject template, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string>? attributes = null)
 {
     public const string Account = "123456789012";
     public const string Region = "us-east-1";
+    public const string StackName = "etl-test";
 
     private static readonly Dictionary<string, string> Pseudo = new()
     {
@@ -22,6 +23,8 @@ internal sealed partial class CfnResolver(JsonObject template, IReadOnlyDictiona
         ["AWS::Region"] = Region,
         ["AWS::AccountId"] = Account,
         ["AWS::URLSuffix"] = "amazonaws.com",
+        ["AWS::StackName"] = StackName,
+        ["AWS::StackId"] = $"arn:aws:cloudformation:{Region}:{Account}:stack/{StackName}/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
     };
 
     private static readonly JsonObject NoValue = new();
@@ -43,6 +46,7 @@ internal sealed partial class CfnResolver(JsonObject template, IReadOnlyDictiona
         JsonObject o when o["Fn::GetAtt"] is JsonArray a => Attribute($"{a[0]!.GetValue<string>()}.{a[1]!.GetValue<string>()}"),
         JsonObject o when o["Fn::If"] is not null => Render(Resolve(o)),
         JsonObject o when o["Fn::Select"] is JsonArray a => List(a[1])[int.Parse(Render(a[0]), CultureInfo.InvariantCulture)],
+        JsonObject o when o["Fn::Join"] is JsonArray a => string.Join(Render(a[0]), List(a[1])),
         JsonObject o when o["Fn::Sub"] is JsonValue s => Substitute(s.GetValue<string>(), []),
         JsonObject o when o["Fn::Sub"] is JsonArray a => Substitute(a[0]!.GetValue<string>(),
             a[1]!.AsObject().ToDictionary(p => p.Key, p => Render(p.Value))),

@@ -149,12 +149,15 @@ public class CredentialsAccessTests
     private static IEnumerable<JsonObject> Statements(JsonNode? policies) =>
         AsList(policies).OfType<JsonObject>().SelectMany(p => p["Statement"] is JsonArray s ? s.OfType<JsonObject>() : []);
 
-    /// <summary>Every statement of every policy document in the template, each <c>Fn::If</c> branch on its own.</summary>
+    /// <summary>
+    /// Every statement of every policy document in the template, each <c>Fn::If</c> branch on its own; a KMS key's own
+    /// key policy (<c>KeyPolicy</c>: who may use that one key, always <c>Resource: "*"</c>) grants no credentials and is left out.
+    /// </summary>
     private static IEnumerable<JsonObject> AllStatements(JsonNode? node) => node switch
     {
         JsonObject o when o["Statement"] is JsonArray s => s.SelectMany(CfnTemplate.Branches).SelectMany(AsList).OfType<JsonObject>()
             .Where(x => x.ContainsKey("Effect")),
-        JsonObject o => o.SelectMany(p => AllStatements(p.Value)),
+        JsonObject o => o.Where(p => p.Key != "KeyPolicy").SelectMany(p => AllStatements(p.Value)),
         JsonArray a => a.SelectMany(AllStatements),
         _ => [],
     };
