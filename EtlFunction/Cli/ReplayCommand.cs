@@ -47,6 +47,7 @@ public static partial class ReplayCommand
             }
             var outcome = await ReplayExecutor.ApplyAsync(ctx, item, force, run, ct).ConfigureAwait(false);
             var line = Line(item, "");
+            if (!outcome.Started) line += "; not started: a local folder store has no events (add --run to run it here)";
             if (outcome.State is { } s)
             {
                 line += s.AlreadyLoaded == true

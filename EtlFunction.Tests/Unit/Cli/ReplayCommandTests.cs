@@ -139,17 +139,21 @@ public class ReplayCommandTests
             $"would restore {runId}: _failed/{runId}/people.csv -> landing/people/people.csv (ContractViolation, quarantined {QuarantinedAt(s, runId)}; the landing key is empty)"));
         Assert.That(File.Exists(s.Landing), Is.False, "a dry run writes nothing");
 
-        // --apply without --run: the source is back (the event flow would take it from there); nothing ran.
+        // --apply without --run: the source is back, but a folder store raises no event, so nothing runs it and the
+        // quarantine is not marked replayed.
         var apply = await s.Run("replay", runId, "--apply");
         Assert.That(apply.ExitCode, Is.Zero, apply.Stderr);
+        Assert.That(apply.Stdout, Does.Contain("not started: a local folder store has no events"));
         Assert.That(File.ReadAllText(s.Landing), Is.EqualTo(Csv));
+        Assert.That(File.Exists(Path.Combine(s.Failed, runId, "replayed.json")), Is.False);
         Assert.That(s.Rows, Is.EqualTo(-1));
 
-        // The restored object is the same object: the same run id, so the local run of it loads it under that id.
-        var run = await s.Run("run", s.File, "--json", "--quiet");
+        // The restored object is the same object (same bytes, same ETag): --run loads it under the quarantined run id.
+        var run = await s.Run("replay", runId, "--apply", "--run", "--quiet");
         Assert.That(run.ExitCode, Is.Zero, run.Stderr);
-        Assert.That(run.Json.GetProperty("runId").GetString(), Is.EqualTo(runId));
+        Assert.That(run.Stdout, Does.StartWith($"replayed in place {runId}:").And.Contain($"ran {runId}: loaded 3 rows"));
         Assert.That(s.Rows, Is.EqualTo(3));
+        Assert.That(s.Ledger, Is.EqualTo(1));
     }
 
     private static string QuarantinedAt(Setup s, string runId)
@@ -170,7 +174,7 @@ public class ReplayCommandTests
         Assert.That(File.ReadAllText(s.Landing), Is.EqualTo("id,name\n9,Zed\n"));
 
         var forced = await s.Run("replay", runId, "--apply", "--force");
-        Assert.That(forced.Stdout.Trim(), Does.StartWith($"restored {runId}:"));
+        Assert.That(forced.Stdout.Trim(), Does.StartWith($"restored {runId}:").And.Contain("--force: overwrites the other object"));
         Assert.That(File.ReadAllText(s.Landing), Is.EqualTo(Csv));
     }
 
