@@ -22,6 +22,12 @@ fi
 # install is not fatal here: the tests that need them fail under CI and are skipped elsewhere.
 bash scripts/lambda-emulator.sh install || echo "test.sh: the Lambda emulator did not install" >&2
 bash scripts/state-machine.sh install || echo "test.sh: the Step Functions tools did not install" >&2
+# DuckDB for the Athena DDL test (scripts/bench's @duckdb/node-api, npm ci from its lockfile), installed again only
+# when the lock file changed (node_modules/.bench-lock, as scripts/bench.sh does).
+if ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.bench-lock 2>/dev/null; then
+  (cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error >&2 && cp package-lock.json node_modules/.bench-lock) \
+    || echo "test.sh: DuckDB (scripts/bench) did not install" >&2
+fi
 
 # The container image: a private Docker engine (scripts/docker.sh: no bridge, no iptables, its own socket),
 # the stand-in base images (no registry here), and the project's Dockerfile built with --no-cache, a clean

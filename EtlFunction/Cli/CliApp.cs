@@ -11,7 +11,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly HashSet<string> Flags = ["json", "quiet", "help", "s3"];
+    private static readonly HashSet<string> Flags = ["json", "quiet", "help", "s3", "apply", "run", "force"];
 
     public static async Task<int> RunAsync(string[] argv, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
@@ -32,6 +32,8 @@ public static class CliApp
                 "infer" => await InferCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "generate" => await GenerateCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                "replay" => await ReplayCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                "athena-ddl" => await AthenaDdlCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }
@@ -77,6 +79,12 @@ public static class CliApp
           {{BenchCommand.Usage}}
               Measure each step on FILE, each in its own process: rows/s, MB/s, peak memory (scripts/bench.sh
               generates the reference orders file first).
+          {{ReplayCommand.Usage}}
+              Put quarantined sources (_failed/RUNID/) back to their landing keys so the pipeline runs them again:
+              dry run by default, --apply to do it, --run to also run the pipeline here; once per quarantine
+              unless --force (the ledger keeps loads exactly-once either way).
+          {{AthenaDdlCommand.Usage}}
+              Print the Athena CREATE EXTERNAL TABLE (partition projection on dt) for a dataset's Parquet archive.
 
         Exit codes: 0 ok, 2 usage, 3 InvalidInput, 4 ContractViolation, 5 SchemaMismatch, 6 DataLossError,
         7 TransientError, 10 InternalError. With --json (and for invoke) a failure also prints
