@@ -34,7 +34,7 @@ public sealed class Windows1252Encoding : Encoding
 
     /// <summary>A Windows-1252 encoding whose undefined bytes go to <paramref name="decoderFallback"/> (U+FFFD by default).</summary>
     public Windows1252Encoding(DecoderFallback? decoderFallback = null)
-        : base(1252, EncoderFallback.ReplacementFallback, decoderFallback ?? DecoderFallback.ReplacementFallback)
+        : base(1252, EncoderFallback.ReplacementFallback, decoderFallback ?? new DecoderReplacementFallback("\uFFFD"))
     {
     }
 
