@@ -106,4 +106,31 @@ public class RunEncodingTests
         Assert.That(Rows(h.Db, "cafes"), Is.EqualTo(Expected(300).Select(e => (e.Id, e.Name.Replace("Café", "Café 😀", StringComparison.Ordinal))).ToList()));
         Assert.That(await File.ReadAllBytesAsync(CliHarness.Full(r.Json.GetProperty("processed"))), Is.EqualTo(Encoding.UTF8.GetBytes(text)));
     }
+
+    [Test]
+    public async Task InvokePlan_Utf16_AnswersTheSinglePath_Windows1252Splits()
+    {
+        using var h = new CliHarness();
+        var contracts = Path.Combine(h.Root, "contracts");
+        Directory.CreateDirectory(contracts);
+        await File.WriteAllTextAsync(Path.Combine(contracts, "people.yaml"), EtlFunction.Tests.Unit.Cleaning.CleanHarness.People + "\nencoding: utf-16le\n");
+        var text = Text(400);
+        async Task<System.Text.Json.JsonElement> Plan(string key, byte[] bytes)
+        {
+            var path = Path.Combine(h.Store, "landing", key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, bytes);
+            var r = await h.Run($$"""{"bucket":"landing","key":"{{key}}","chunkSize":1000,"splitThreshold":0}""", "invoke", "plan", "--contracts", contracts);
+            Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+            return r.Json;
+        }
+
+        var byBom = await Plan("cafes/bom.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)]);
+        Assert.That(byBom.GetProperty("split").GetBoolean(), Is.False, "a UTF-16 byte order mark");
+        var byContract = await Plan("people/nobom.csv", Encoding.Unicode.GetBytes("id,name,score\n" + string.Concat(Enumerable.Range(1, 400).Select(i => $"{i},Zoë {i},1\n"))));
+        Assert.That(byContract.GetProperty("split").GetBoolean(), Is.False, "a contract that says utf-16le");
+        var cp1252 = await Plan("cafes/cp.csv", new Windows1252Encoding().GetBytes(text));
+        Assert.That(cp1252.GetProperty("split").GetBoolean(), Is.True, "windows-1252 is cut by bytes");
+        Assert.That(cp1252.GetProperty("pieces").GetArrayLength(), Is.GreaterThan(3));
+    }
 }
