@@ -1,4 +1,5 @@
 using System.Text;
+using EtlFunction.Encodings;
 using EtlFunction.Errors;
 using EtlFunction.Storage;
 
@@ -8,10 +9,18 @@ namespace EtlFunction.Cleaning;
 /// Turns a raw object stream into text for the CSV reader: counts the compressed bytes read (for
 /// MB/s), transparently inflates gzip (by magic bytes, whatever the key says; every member's CRC32
 /// and size checked by <see cref="GzipVerifyingStream"/>), refuses binary
-/// files (a NUL byte in the first 64 KiB) with <see cref="ErrorType.InvalidInput"/>, skips a UTF-8
-/// BOM, and decodes with a fallback that counts invalid UTF-8 sequences instead of failing the
-/// whole file, so the rows that contain them can be rejected one by one.
+/// files (a NUL byte in the first 64 KiB) with <see cref="ErrorType.InvalidInput"/>, skips the
+/// encoding's byte order mark, and decodes with a fallback that counts invalid sequences instead of
+/// failing the whole file, so the rows that contain them can be rejected one by one. With no
+/// encoding given (inference) it detects one from the first 1 MiB (<see cref="EncodingDetector"/>),
+/// which it reads once and replays to the decoder.
 /// </summary>
+/// <remarks>
+/// The decoding is the <see cref="StreamReader"/>'s stateful decoder over the byte stream: a
+/// multi-byte UTF-8 sequence, a UTF-16 code unit or a surrogate pair cut by a read boundary is
+/// carried to the next read, never split. Memory stays bounded by the reader's buffers (and the
+/// 1 MiB head while detecting).
+/// </remarks>
 public sealed class InputDecoder : IDisposable
 {
     private readonly CountingStream _counting;
@@ -23,9 +32,18 @@ public sealed class InputDecoder : IDisposable
     /// <summary>Invalid byte sequences replaced by U+FFFD so far.</summary>
     public long InvalidSequences => _fallback.Count;
     public bool Gzip { get; }
+    /// <summary>The encoding the text is decoded with (canonical name, see <see cref="SourceEncodings"/>).</summary>
+    public string Encoding { get; }
+    /// <summary>What the detector decided and why; null when the encoding was given.</summary>
+    public EncodingDetection? Detection { get; }
+    /// <summary>The reject reason for a record that holds a sequence the encoding cannot decode.</summary>
+    public string InvalidReason { get; }
 
-    /// <summary>Wraps <paramref name="source"/>. <paramref name="sniffBinary"/> is false for a piece of a split file: the whole-file check looks at the file's first 64 KiB only, and the split run checks those before cutting.</summary>
-    public InputDecoder(Stream source, string encoding = "utf-8", bool sniffBinary = true)
+    /// <summary>
+    /// Wraps <paramref name="source"/>, decoding it as <paramref name="encoding"/> (a canonical name), or as
+    /// <see cref="EncodingDetector"/> decides from the first 1 MiB when it is null. <paramref name="sniffBinary"/> is false for a piece of a split file: the whole-file check looks at the file's first 64 KiB only, and the split run checks those before cutting.
+    /// </summary>
+    public InputDecoder(Stream source, string? encoding = SourceEncodings.Utf8, bool sniffBinary = true)
     {
         _counting = new CountingStream(source);
         var buffered = new BufferedStream(_counting, 1 << 16);
@@ -37,16 +55,28 @@ public sealed class InputDecoder : IDisposable
             Gzip = true;
             data = new GzipVerifyingStream(data);
         }
-        var peek = new byte[SniffBytes];
+        var peek = new byte[encoding is null ? EncodingDetector.HeadBytes : SniffBytes];
         var m = ReadAtLeast(data, peek);
-        if (sniffBinary) EnsureText(peek.AsSpan(0, m));
-        var bom = encoding != "latin1" && m >= 3 && peek[0] == 0xEF && peek[1] == 0xBB && peek[2] == 0xBF ? 3 : 0;
+        var start = peek.AsSpan(0, m);
+        if (encoding is null)
+        {
+            Detection = EncodingDetector.Detect(start, atEnd: m < peek.Length);
+            encoding = Detection.Encoding;
+        }
+        Encoding = encoding;
+        InvalidReason = SourceEncodings.InvalidReason(encoding);
+        if (sniffBinary && !SourceEncodings.IsUtf16(encoding))
+        {
+            if (SourceEncodings.Utf16ByBom(start) is { } utf16)
+            {
+                throw new EtlException(ErrorType.InvalidInput, $"the file starts with a {utf16} byte order mark but is read as {encoding}: set 'encoding: {utf16}' in the contract");
+            }
+            EnsureText(start[..Math.Min(m, SniffBytes)]);
+        }
+        var bom = SourceEncodings.BomLength(encoding, start);
         data = new PrefixStream(peek.AsMemory(bom, m - bom), data);
-        var enc = encoding == "latin1"
-            ? Encoding.Latin1
-            : Encoding.GetEncoding("utf-8", EncoderFallback.ExceptionFallback, _fallback);
         // BOM handled above: StreamReader's own detection would swap in an encoding without our fallback.
-        Reader = new StreamReader(data, enc, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        Reader = new StreamReader(data, SourceEncodings.Create(encoding, _fallback), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
     }
 
     /// <summary>How many leading bytes <see cref="EnsureText"/> looks at.</summary>

@@ -32,7 +32,7 @@ internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int
         _errors.Clear();
         if (input.InvalidSequences > 0 && row.Span.Contains('\uFFFD'))
         {
-            _errors.Add((CsvCleaner.RowColumn, "invalid UTF-8 byte sequence in the record (shown as U+FFFD)"));
+            _errors.Add((CsvCleaner.RowColumn, input.InvalidReason));
         }
         else if (row.ColCount != fieldCount)
         {

@@ -1,4 +1,3 @@
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Contracts.Inference;
 using EtlFunction.Steps;
@@ -22,8 +21,7 @@ public static class InferCommand
         InferenceResult result;
         await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
         {
-            using var input = new InputDecoder(stream);
-            result = await Task.Run(() => ContractInferrer.Infer(input.Reader, dataset), ct).ConfigureAwait(false);
+            result = await Task.Run(() => ContractInferrer.Infer(stream, dataset), ct).ConfigureAwait(false);
         }
         var yaml = ContractWriter.ToYaml(result.Contract, comments: true, result.Notes);
         if (result.Contract.Columns.Count > Database.TargetLimits.MaxColumns)

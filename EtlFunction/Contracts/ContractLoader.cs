@@ -80,7 +80,10 @@ public static class ContractLoader
                 {
                     "utf-8" or "utf8" => "utf-8",
                     "latin1" or "iso-8859-1" or "latin-1" => "latin1",
-                    _ => throw Error(enc, "encoding", $"'{enc.Value}' is not supported (utf-8 or latin1)"),
+                    "windows-1252" or "cp1252" => "windows-1252",
+                    "utf-16le" or "utf-16-le" => "utf-16le",
+                    "utf-16be" or "utf-16-be" => "utf-16be",
+                    _ => throw Error(enc, "encoding", $"'{enc.Value}' is not supported (utf-8, latin1, windows-1252 (cp1252), utf-16le or utf-16be)"),
                 };
             }
             var nullValues = OptionalList(root, "null_values") ?? DatasetContract.DefaultNullValues;

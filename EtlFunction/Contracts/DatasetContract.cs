@@ -38,7 +38,7 @@ public sealed record DatasetContract
     public required string Dataset { get; init; }
     public required string Table { get; init; }
     public char Delimiter { get; init; } = ',';
-    /// <summary><c>utf-8</c> (default; a BOM is skipped) or <c>latin1</c>.</summary>
+    /// <summary><c>utf-8</c> (default; a BOM is skipped), <c>latin1</c>, <c>windows-1252</c>, <c>utf-16le</c> or <c>utf-16be</c> (see <see cref="Encodings.SourceEncodings"/>).</summary>
     public string Encoding { get; init; } = "utf-8";
     public IReadOnlyList<string> NullValues { get; init; } = DefaultNullValues;
     public UnknownColumnPolicy UnknownColumns { get; init; } = UnknownColumnPolicy.Fail;

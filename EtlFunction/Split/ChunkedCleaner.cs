@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
+using EtlFunction.Encodings;
 
 namespace EtlFunction.Split;
 
@@ -18,8 +19,19 @@ public sealed class ChunkedCleaner(DatasetContract contract, int parallelism)
     /// <summary>Target piece size; a piece ends at the first record boundary after it.</summary>
     public long ChunkSize { get; init; } = 32L << 20;
 
-    /// <summary>The plan, for a caller that wants to know whether splitting pays (<see cref="RecordPlan.IsSplit"/>).</summary>
-    public RecordPlan Plan(string path) => RecordBoundaryPlanner.Plan(path, ChooseChunkSize(new FileInfo(path).Length));
+    /// <summary>
+    /// The plan, for a caller that wants to know whether splitting pays (<see cref="RecordPlan.IsSplit"/>).
+    /// A UTF-16 contract is never split (its bytes cannot be cut at a byte found by value): one range.
+    /// </summary>
+    public RecordPlan Plan(string path)
+    {
+        if (SourceEncodings.IsUtf16(contract.Encoding))
+        {
+            var length = new FileInfo(path).Length;
+            return new RecordPlan(length, 0, 0, false, [new ByteRange(0, length, 1)]);
+        }
+        return RecordBoundaryPlanner.Plan(path, ChooseChunkSize(new FileInfo(path).Length));
+    }
 
     /// <summary>At least one piece per core, at most <see cref="ChunkSize"/> each.</summary>
     private long ChooseChunkSize(long length) => Math.Max(1, Math.Min(ChunkSize, length / Math.Max(1, parallelism)));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using EtlFunction.Encodings;
 
 namespace EtlFunction.Split;
 
@@ -18,6 +19,10 @@ namespace EtlFunction.Split;
 /// Cuts are made only after <c>\n</c> (so <c>\r\n</c> stays whole); a file with lone <c>\r</c> line
 /// ends in its header is not split. An unterminated quote keeps the parity odd to the end of the
 /// file, so everything after the last boundary before it is one range — as the single path reads it.
+/// The byte scan is exact for UTF-8 (a byte below 0x80 is never part of a multi-byte sequence) and for the
+/// single-byte encodings (latin1, windows-1252). It is not for UTF-16, where 0x0A or 0x22 can be half of
+/// any character: a file that starts with a UTF-16 byte order mark is one range, as gzip is (and a
+/// contract that names UTF-16 keeps a file without one off the split path, see <see cref="ChunkedCleaner"/>).
 /// </remarks>
 public static class RecordBoundaryPlanner
 {
@@ -67,6 +72,11 @@ public static class RecordBoundaryPlanner
                 {
                     var length = n + Drain(source, buffer);
                     return new RecordPlan(length, 0, 0, true, [new ByteRange(0, length, 1)]);
+                }
+                if (SourceEncodings.Utf16ByBom(span) is not null)
+                {
+                    var length = n + Drain(source, buffer);
+                    return new RecordPlan(length, 0, 0, false, [new ByteRange(0, length, 1)]);
                 }
             }
             var i = 0;

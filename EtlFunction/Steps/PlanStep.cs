@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EtlFunction.Cleaning;
+using EtlFunction.Encodings;
 using EtlFunction.Errors;
 using EtlFunction.Split;
 
@@ -49,6 +50,14 @@ public static class PlanStep
                 // Gzip cannot be cut, and its compressed bytes are no text: the single path inflates, sniffs and verifies it.
                 ctx.Log($"plan {where}: gzip cannot be split: single path");
                 return PlanResult.Single(info.Size, input.MaxConcurrency, sw.Elapsed.TotalSeconds) with { Gzip = true };
+            }
+            // UTF-16 cannot be cut at bytes found by value (0x0A can be half of any character): the single path reads it.
+            var utf16 = SourceEncodings.Utf16ByBom(head)
+                ?? (ctx.Contracts.Find(input.Dataset ?? RunIds.DatasetOf(info.Key))?.Encoding is { } declared && SourceEncodings.IsUtf16(declared) ? declared : null);
+            if (utf16 is not null)
+            {
+                ctx.Log($"plan {where}: {utf16} cannot be split: single path");
+                return PlanResult.Single(info.Size, input.MaxConcurrency, sw.Elapsed.TotalSeconds);
             }
             InputDecoder.EnsureText(head);
             plan = await Task.Run(() => RecordBoundaryPlanner.Plan(new PrefixStream(head, src), input.ChunkSize), ct).ConfigureAwait(false);

@@ -45,7 +45,7 @@ public static class PreprocessStep
             processedInfo = await processed.CommitAsync(ct).ConfigureAwait(false);
             rejectsInfo = await rejects.CommitAsync(ct).ConfigureAwait(false);
         }
-        if (result.InvalidUtf8Sequences > 0) ctx.Log($"warning: {result.InvalidUtf8Sequences} invalid UTF-8 sequences; their rows were rejected");
+        if (result.InvalidUtf8Sequences > 0) ctx.Log($"warning: {result.InvalidUtf8Sequences} byte sequences invalid in {contract.Encoding}; their rows were rejected");
 
         var rejectsRef = new ObjectRef(ctx.Buckets.Processed, rejectsKey) { ETag = rejectsInfo.ETag, Size = rejectsInfo.Size };
         return (RunState.Cleaned(runId, dataset, run.Source, run.ContractRef, contract.Fingerprint, run.Inferred, run.ArchiveDt, contract.Table, rejectsRef, result) with

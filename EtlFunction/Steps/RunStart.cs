@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
 using EtlFunction.Contracts.Inference;
 using EtlFunction.Storage;
@@ -69,8 +68,8 @@ internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, 
     {
         ctx.Log($"no contract for dataset '{dataset}': inferring one from {ctx.Store.Describe(info.Bucket, info.Key)}");
         await using var src = await ctx.Store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false);
-        using var input = new InputDecoder(src);
-        var result = await Task.Run(() => ContractInferrer.Infer(input.Reader, dataset), ct).ConfigureAwait(false);
+        var result = await Task.Run(() => ContractInferrer.Infer(src, dataset), ct).ConfigureAwait(false);
+        if (result.EncodingNote is { } note) ctx.Log($"encoding {result.Contract.Encoding}: {note}");
         return result.Contract;
     }
 }

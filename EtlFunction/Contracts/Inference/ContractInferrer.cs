@@ -1,5 +1,6 @@
 using System.Text;
 using EtlFunction.Cleaning;
+using EtlFunction.Encodings;
 using EtlFunction.Errors;
 using EtlFunction.Values;
 using nietras.SeparatedValues;
@@ -25,13 +26,26 @@ public static class ContractInferrer
 
     /// <summary>
     /// Infers a contract from a raw object stream, decoded exactly as a run decodes it
-    /// (<see cref="InputDecoder"/>: UTF-8, BOM skipped, gzip inflated, binary refused). The stream
-    /// is read to the end and disposed.
+    /// (<see cref="InputDecoder"/>: gzip inflated, binary refused, BOM skipped), in the encoding
+    /// <see cref="EncodingDetector"/> finds in its first 1 MiB; the contract names that encoding and the
+    /// file's note says why. The stream is read to the end and disposed.
     /// </summary>
     public static InferenceResult Infer(Stream stream, string dataset, InferenceOptions? options = null)
     {
-        using var input = new InputDecoder(stream);
-        return Infer(input.Reader, dataset, options);
+        using var input = new InputDecoder(stream, encoding: null);
+        var result = Infer(input.Reader, dataset, options);
+        var detection = input.Detection!;
+        var note = detection.Reason;
+        if (input.InvalidSequences > 0)
+        {
+            // Only the head was checked: the full scan met bytes the chosen encoding cannot decode.
+            note += $"; {Notes.Plural(input.InvalidSequences, "byte sequence")} further on {(input.InvalidSequences == 1 ? "is" : "are")} not valid {detection.Encoding}: a run rejects their rows";
+        }
+        var notes = new Dictionary<string, string>(result.Notes, StringComparer.Ordinal);
+        notes[ContractWriter.FileNoteKey] = notes.TryGetValue(ContractWriter.FileNoteKey, out var file)
+            ? $"{file}; encoding {detection.Encoding}: {note}"
+            : $"encoding {detection.Encoding}: {note}";
+        return result with { Contract = result.Contract with { Encoding = detection.Encoding }, Notes = notes, EncodingNote = note };
     }
 
     /// <summary>Infers a contract from a file (see the stream overload); the dataset defaults to <see cref="DatasetName"/>.</summary>

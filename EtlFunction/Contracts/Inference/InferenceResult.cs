@@ -10,8 +10,10 @@ namespace EtlFunction.Contracts.Inference;
 /// <param name="Notes">One human-readable note per column, plus one for the file.</param>
 /// <param name="RowsScanned">Data rows read (the header excluded), including skipped rows.</param>
 /// <param name="RowsSkipped">Rows ignored because their field count differs from the header's.</param>
+/// <param name="EncodingNote">Why the contract names its encoding (also in the file's note); null when inferred from text, not bytes.</param>
 public sealed record InferenceResult(
     DatasetContract Contract,
     IReadOnlyDictionary<string, string> Notes,
     long RowsScanned,
-    long RowsSkipped = 0);
+    long RowsSkipped = 0,
+    string? EncodingNote = null);
