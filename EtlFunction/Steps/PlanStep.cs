@@ -70,6 +70,7 @@ public static class PlanStep
             Contract = run.ContractRef,
             ContractFingerprint = run.Contract.Fingerprint,
             ContractInferred = run.Inferred,
+            ContractSource = run.ContractSource,
             ArchiveDt = run.ArchiveDt,
             Table = run.Contract.Table,
             HeaderLength = plan.HeaderLength,
@@ -131,6 +132,8 @@ public sealed record SplitRun
     public required ObjectRef Contract { get; init; }
     public required string ContractFingerprint { get; init; }
     public bool ContractInferred { get; init; }
+    /// <summary>Where the plan read the contract (see <see cref="RunState.ContractSource"/>).</summary>
+    public Contracts.Store.ContractSourceInfo? ContractSource { get; init; }
     public required string ArchiveDt { get; init; }
     public string? Table { get; init; }
     public long HeaderLength { get; init; }
