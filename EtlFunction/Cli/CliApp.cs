@@ -30,6 +30,7 @@ public static class CliApp
                 "run" => await RunCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "invoke" => await InvokeCommand.RunAsync(args, stdin, stdout, stderr, ct).ConfigureAwait(false),
                 "infer" => await InferCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                "contract" => await ContractCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "generate" => await GenerateCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{command}'"),
@@ -72,6 +73,9 @@ public static class CliApp
               Run one step: JSON on stdin, result JSON on stdout.
           {{InferCommand.Usage}}
               Print (or write) a starter contract inferred from the file.
+          {{ContractCommand.Usage}}
+              Check a contract (against a sample), show what a new one does to the table and Parquet schema,
+              publish one to the contract store (ETL_CONTRACT_STORE; it wins over the image's contracts).
           {{GenerateCommand.Usage}}
               Write a test file with realistic dirt.
           {{BenchCommand.Usage}}
