@@ -99,5 +99,7 @@ public static class ContractDiff
 
     private static string Null(ColumnSpec c) => c.Nullable ? " NULL" : " NOT NULL";
 
-    private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+    /// <summary>An enum value as the contract spells it: <c>KeepLast</c> → <c>keep_last</c>.</summary>
+    private static string Lower<T>(T value) where T : Enum =>
+        string.Concat(value.ToString().Select((ch, i) => char.IsUpper(ch) && i > 0 ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
 }
