@@ -68,7 +68,7 @@ public class ContractDiffTests
         var yaml = Base.Replace("dataset: scores", "dataset: scores\ntable: scores_v2", StringComparison.Ordinal)
             .Replace("load: {mode: upsert}", "load: {mode: append}\ndedupe: keep_first", StringComparison.Ordinal)
             .Replace("- {name: note, type: string}", "- {name: note, type: string}\n  - {name: day, type: date}", StringComparison.Ordinal)
-            + "archive: {partition_by: day}\nfilters:\n  - {column: note, drop: {equals: test}}\n";
+            + "\narchive: {partition_by: day}\nfilters:\n  - {column: note, drop: {equals: test}}\n";
         var changes = Diff(yaml);
 
         Assert.That(In(changes, ChangeArea.Table), Does.Contain("table scores -> scores_v2: the next run loads a new table; scores keeps its rows"));

@@ -73,13 +73,13 @@ public class ContractStoreTests
     {
         _f.ImageContract(ScoresFixture.V1); // a valid older contract must not be used instead
         var store = new VersionedFakeContractStore();
-        await store.PutAsync("scores", ScoresFixture.Bytes(ScoresFixture.V1.Replace("type: int32, checks", "type: integer, checks", StringComparison.Ordinal)));
+        await store.PutAsync("scores", ScoresFixture.Bytes(ScoresFixture.V1.Replace("type: int32, checks", "type: int33, checks", StringComparison.Ordinal)));
         _f.Land("a.csv");
 
         var e = Assert.ThrowsAsync<EtlException>(() => PreprocessStep.RunAsync(_f.Context(store), new PreprocessInput("landing", "scores/a.csv")));
 
         Assert.That(e!.Type, Is.EqualTo(ErrorType.ContractViolation));
-        Assert.That(e.Message, Does.Contain("fake://contracts/scores.yaml?versionId=v1").And.Contain("integer"));
+        Assert.That(e.Message, Does.Contain("fake://contracts/scores.yaml?versionId=v1").And.Contain("unknown type 'int33'"));
         Assert.That(Directory.Exists(Path.Combine(_f.Root, "store", "processed")), Is.False, "no processed output, no rejects, no stored contract");
         Assert.That(Directory.Exists(Path.Combine(_f.Root, "store", "archive")), Is.False);
         Assert.That(File.Exists(_f.DbPath), Is.False, "no table, no ledger row");
