@@ -54,6 +54,7 @@ public static class RunCommand
         string PathOf(ObjectRef r) => ctx.Store.LocalPath(r.Bucket, r.Key) is { } local ? Relative(local) : ctx.Store.Describe(r.Bucket, r.Key);
         var contractOrigin = state.ContractInferred
             ? $"inferred, saved as {PathOf(state.Contract!)}"
+            : state.ContractSource is { } cs ? cs.Location + (cs.VersionId is { } v ? $" (version {v})" : "")
             : settings.ContractFile ?? $"contracts/{dataset}.yaml";
         display.Summary(state, seconds, contractOrigin, PathOf);
         if (json)
@@ -77,6 +78,7 @@ public static class RunCommand
                 Contract = state.Contract is { } c ? PathOf(c) : null,
                 state.ContractInferred,
                 state.ContractFingerprint,
+                state.ContractSource,
                 Database = settings.DatabaseKind == DatabaseKind.MySql ? state.Database : Relative(settings.SqlitePath),
                 state.RejectsByColumn,
                 state.FilteredByColumn,
