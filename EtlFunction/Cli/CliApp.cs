@@ -74,8 +74,10 @@ public static class CliApp
           {{InferCommand.Usage}}
               Print (or write) a starter contract inferred from the file.
           {{ContractCommand.Usage}}
-              Check a contract (against a sample), show what a new one does to the table and Parquet schema,
-              publish one to the contract store (ETL_CONTRACT_STORE; it wins over the image's contracts).
+              validate FILE [--sample CSV]: check a contract (and what it does to a sample file);
+              diff OLD NEW: what a new contract does to the table, the Parquet schema and the accepted rows;
+              publish FILE [STORE]: put it in the contract store (s3://BUCKET/_contracts/ or a folder; default
+              --contract-store or ETL_CONTRACT_STORE), where it wins over the image's contracts from the next run.
           {{GenerateCommand.Usage}}
               Write a test file with realistic dirt.
           {{BenchCommand.Usage}}

@@ -18,7 +18,8 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class ContractCommand
 {
-    public const string Usage = "contract validate FILE [--sample CSV] | contract diff OLD NEW | contract publish FILE [s3://BUCKET/_contracts/|DIR] [--contract-store S3URL|DIR]";
+    /// <summary>One usage line for the three verbs: <c>validate FILE [--sample CSV]</c>, <c>diff OLD NEW</c>, <c>publish FILE [STORE]</c>.</summary>
+    public const string Usage = "contract validate|diff|publish FILE... [--sample CSV] [--contract-store STORE] [--json]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         await RunAsync(args, stdout, stderr, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);
@@ -31,19 +32,24 @@ public static class ContractCommand
         if (args.Positionals.Count == 0) throw new UsageException("usage: EtlFunction " + Usage);
         var verb = args.Positionals[0];
         var rest = args.Positionals.Skip(1).ToList();
+        var options = new Options(args.Option("sample"), args.Option("contract-store"), args.Flag("json"));
+        args.EnsureAllUsed();
+        if (options.Sample is not null && verb != "validate") throw new UsageException("--sample applies to contract validate only");
+        if (options.Store is not null && verb != "publish") throw new UsageException("--contract-store applies to contract publish only");
         return verb switch
         {
-            "validate" => await ValidateAsync(args, rest, stdout, ct).ConfigureAwait(false),
-            "diff" => await DiffAsync(args, rest, stdout).ConfigureAwait(false),
-            "publish" => await PublishAsync(args, rest, stdout, env, ct).ConfigureAwait(false),
+            "validate" => await ValidateAsync(options, rest, stdout, ct).ConfigureAwait(false),
+            "diff" => await DiffAsync(options, rest, stdout).ConfigureAwait(false),
+            "publish" => await PublishAsync(options, rest, stdout, env, ct).ConfigureAwait(false),
             _ => throw new UsageException($"unknown contract command '{verb}' (validate, diff, publish)"),
         };
     }
 
-    private static async Task<int> ValidateAsync(Args args, List<string> files, TextWriter stdout, CancellationToken ct)
+    private sealed record Options(string? Sample, string? Store, bool Json);
+
+    private static async Task<int> ValidateAsync(Options options, List<string> files, TextWriter stdout, CancellationToken ct)
     {
-        var sample = args.Option("sample");
-        args.EnsureAllUsed();
+        var sample = options.Sample;
         if (files.Count != 1) throw new UsageException("usage: EtlFunction contract validate FILE [--sample CSV]");
         var contract = Load(files[0]);
         await stdout.WriteLineAsync($"{files[0]}: valid contract for dataset '{contract.Dataset}' (table {contract.Table}, {contract.Columns.Count} columns, fingerprint {contract.Fingerprint})").ConfigureAwait(false);
@@ -71,10 +77,9 @@ public static class ContractCommand
         return 0;
     }
 
-    private static async Task<int> DiffAsync(Args args, List<string> files, TextWriter stdout)
+    private static async Task<int> DiffAsync(Options options, List<string> files, TextWriter stdout)
     {
-        var json = args.Flag("json");
-        args.EnsureAllUsed();
+        var json = options.Json;
         if (files.Count != 2) throw new UsageException("usage: EtlFunction contract diff OLD NEW");
         var changes = ContractDiff.Compare(Load(files[0]), Load(files[1]));
         if (json)
@@ -102,11 +107,9 @@ public static class ContractCommand
         return 0;
     }
 
-    private static async Task<int> PublishAsync(Args args, List<string> files, TextWriter stdout, Func<string, string?> env, CancellationToken ct)
+    private static async Task<int> PublishAsync(Options options, List<string> files, TextWriter stdout, Func<string, string?> env, CancellationToken ct)
     {
-        var json = args.Flag("json");
-        var target = args.Option("contract-store");
-        args.EnsureAllUsed();
+        var (json, target) = (options.Json, options.Store);
         if (files.Count is < 1 or > 2) throw new UsageException("usage: EtlFunction contract publish FILE [s3://BUCKET/_contracts/|DIR]");
         if (files.Count == 2)
         {

@@ -13,7 +13,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class RunCommand
 {
-    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--contract-store S3URL|DIR] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--json] [--quiet]";
+    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--contract-store STORE] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--json] [--quiet]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

@@ -19,8 +19,8 @@ public partial class ReadMeTests
     private static string[] Commands() => [.. Usages().Keys];
 
     [Test]
-    public void Help_ListsTheFiveCommands() =>
-        Assert.That(Commands(), Is.EquivalentTo(new[] { "run", "invoke", "infer", "generate", "bench" }));
+    public void Help_ListsTheSixCommands() =>
+        Assert.That(Commands(), Is.EquivalentTo(new[] { "run", "invoke", "infer", "contract", "generate", "bench" }));
 
     [Test]
     public void Readme_CommandLineBlock_DocumentsOnlyWhatTheHelpHas()
