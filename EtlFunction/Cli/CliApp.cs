@@ -30,6 +30,7 @@ public static class CliApp
                 "run" => await RunCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "invoke" => await InvokeCommand.RunAsync(args, stdin, stdout, stderr, ct).ConfigureAwait(false),
                 "infer" => await InferCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
+                "contract" => await ContractCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "generate" => await GenerateCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
                 "replay" => await ReplayCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false),
@@ -74,6 +75,11 @@ public static class CliApp
               Run one step: JSON on stdin, result JSON on stdout.
           {{InferCommand.Usage}}
               Print (or write) a starter contract inferred from the file.
+          {{ContractCommand.Usage}}
+              validate FILE [--sample CSV]: check a contract (and what it does to a sample file);
+              diff OLD NEW: what a new contract does to the table, the Parquet schema and the accepted rows;
+              publish FILE [STORE]: put it in the contract store (s3://BUCKET/_contracts/ or a folder; default
+              --contract-store or ETL_CONTRACT_STORE), where it wins over the image's contracts from the next run.
           {{GenerateCommand.Usage}}
               Write a test file with realistic dirt.
           {{BenchCommand.Usage}}

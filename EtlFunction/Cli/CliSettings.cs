@@ -12,6 +12,7 @@ internal static class CliSettings
 {
     /// <summary>
     /// CLI options: <c>--store DIR</c>, <c>--db FILE</c>, <c>--contract FILE</c>, <c>--contracts DIR</c>,
+    /// <c>--contract-store s3://bucket/_contracts/|DIR</c> (or <c>ETL_CONTRACT_STORE</c>),
     /// <c>--s3</c> with <c>--landing-bucket</c>/<c>--processed-bucket</c>/<c>--archive-bucket</c> (or
     /// <c>ETL_LANDING_BUCKET</c>, <c>ETL_PROCESSED_BUCKET</c>, <c>ETL_ARCHIVE_BUCKET</c>), and
     /// <c>--mysql CONNECTION_STRING</c> (or <c>ETL_MYSQL</c>; <c>--db</c> wins over the variable); the plan step's
@@ -39,6 +40,7 @@ internal static class CliSettings
             throw new UsageException("bucket options need --s3");
         }
         return new PipelineSettings(store, useS3 ? StoreKind.S3 : StoreKind.Folder, buckets, db ?? Path.Combine(store, "etl.db"), mysql, null,
-            args.Option("contract"), args.Option("contracts"), SplitEnvironment.Read(env));
+            args.Option("contract"), args.Option("contracts"), SplitEnvironment.Read(env),
+            args.Option("contract-store") ?? PipelineSettings.Env(env, "ETL_CONTRACT_STORE"));
     }
 }

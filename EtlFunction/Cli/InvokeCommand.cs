@@ -9,7 +9,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class InvokeCommand
 {
-    public static readonly string Usage = $"invoke {string.Join('|', StepRegistry.Names)} [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--contracts DIR] [--contract FILE] [--parallel N]  (JSON on stdin)";
+    public static readonly string Usage = $"invoke {string.Join('|', StepRegistry.Names)} [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--contracts DIR] [--contract FILE] [--contract-store STORE] [--parallel N]  (JSON on stdin)";
 
     /// <summary>The handler names (<see cref="StepRegistry.Names"/>); kept for callers that read them from the CLI.</summary>
     public static readonly string[] Steps = [.. StepRegistry.Names];

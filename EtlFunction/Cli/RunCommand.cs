@@ -13,7 +13,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class RunCommand
 {
-    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--json] [--quiet]";
+    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--contract-store STORE] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--json] [--quiet]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -54,6 +54,7 @@ public static class RunCommand
         string PathOf(ObjectRef r) => ctx.Store.LocalPath(r.Bucket, r.Key) is { } local ? Relative(local) : ctx.Store.Describe(r.Bucket, r.Key);
         var contractOrigin = state.ContractInferred
             ? $"inferred, saved as {PathOf(state.Contract!)}"
+            : state.ContractSource is { } cs ? cs.Location + (cs.VersionId is { } v ? $" (version {v})" : "")
             : settings.ContractFile ?? $"contracts/{dataset}.yaml";
         display.Summary(state, seconds, contractOrigin, PathOf);
         if (json)
@@ -77,6 +78,7 @@ public static class RunCommand
                 Contract = state.Contract is { } c ? PathOf(c) : null,
                 state.ContractInferred,
                 state.ContractFingerprint,
+                state.ContractSource,
                 Database = settings.DatabaseKind == DatabaseKind.MySql ? state.Database : Relative(settings.SqlitePath),
                 state.RejectsByColumn,
                 state.FilteredByColumn,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EtlFunction.Cleaning;
 using EtlFunction.Contracts;
+using EtlFunction.Contracts.Store;
 using EtlFunction.Database;
 using EtlFunction.Steps;
 using EtlFunction.Storage;
@@ -29,7 +30,8 @@ public sealed class PipelineSettings
     private readonly Lazy<DatabaseCredentials> _credentials = new(DatabaseCredentials.FromParameterStore);
 
     public PipelineSettings(string storeRoot, StoreKind storeKind, Buckets buckets, string sqlitePath, string? mySqlConnectionString = null,
-        MySqlEndpoint? mySqlEndpoint = null, string? contractFile = null, string? contractsDir = null, SplitSettings? splitDefaults = null)
+        MySqlEndpoint? mySqlEndpoint = null, string? contractFile = null, string? contractsDir = null, SplitSettings? splitDefaults = null,
+        string? contractStore = null)
     {
         StoreRoot = storeRoot;
         StoreKind = storeKind;
@@ -40,6 +42,7 @@ public sealed class PipelineSettings
         ContractFile = contractFile;
         ContractsDir = contractsDir;
         SplitDefaults = splitDefaults ?? SplitSettings.Default;
+        ContractStore = contractStore;
         _store = new Lazy<IObjectStore>(() => StoreKind switch
         {
             StoreKind.S3 => S3ObjectStore.FromEnvironment(),
@@ -55,6 +58,12 @@ public sealed class PipelineSettings
     public MySqlEndpoint? MySqlEndpoint { get; }
     public string? ContractFile { get; }
     public string? ContractsDir { get; }
+    /// <summary>
+    /// The contract store (<c>ETL_CONTRACT_STORE</c>, CLI <c>--contract-store</c>): <c>s3://bucket/_contracts/</c>
+    /// or a folder. Its contracts win over <see cref="ContractsDir"/> (the image's copy); an explicit
+    /// <see cref="ContractFile"/> wins over both.
+    /// </summary>
+    public string? ContractStore { get; }
     public DatabaseKind DatabaseKind => MySqlConnectionString is not null || MySqlEndpoint is not null ? DatabaseKind.MySql : DatabaseKind.Sqlite;
     public SplitSettings SplitDefaults { get; }
 
@@ -65,7 +74,7 @@ public sealed class PipelineSettings
     /// then), else a folder store at <c>ETL_STORE</c> (default the temp folder); MySQL from
     /// <c>ETL_MYSQL</c> (a connection string) or <c>ETL_MYSQL_HOST</c> + <c>ETL_MYSQL_PORT</c> +
     /// <c>ETL_MYSQL_DATABASE</c> + <c>ETL_MYSQL_CREDENTIALS_PARAMETER</c>, else SQLite at <c>ETL_DB</c>;
-    /// contracts from <c>ETL_CONTRACTS</c> (default: <c>contracts/</c> beside the executable); the plan step's
+    /// contracts from <c>ETL_CONTRACT_STORE</c> first, then <c>ETL_CONTRACTS</c> (default: <c>contracts/</c> beside the executable); the plan step's
     /// defaults from <see cref="SplitEnvironment"/>.
     /// </summary>
     public static PipelineSettings FromEnvironment(Func<string, string?> env)
@@ -83,7 +92,7 @@ public sealed class PipelineSettings
             endpoint = new MySqlEndpoint(host, port, Require(env, "ETL_MYSQL_DATABASE"), Require(env, "ETL_MYSQL_CREDENTIALS_PARAMETER"));
         }
         return new PipelineSettings(store, storeKind, buckets, Env(env, "ETL_DB") ?? Path.Combine(store, "etl.db"),
-            Env(env, "ETL_MYSQL"), endpoint, null, Env(env, "ETL_CONTRACTS"), SplitEnvironment.Read(env));
+            Env(env, "ETL_MYSQL"), endpoint, null, Env(env, "ETL_CONTRACTS"), SplitEnvironment.Read(env), Env(env, "ETL_CONTRACT_STORE"));
     }
 
     public StepContext CreateContext(Action<string> log, Action<CleanProgress>? progress = null, int parallel = 1) => new()
@@ -92,13 +101,26 @@ public sealed class PipelineSettings
         SplitDefaults = SplitDefaults,
         Store = Store,
         Buckets = Buckets,
-        Contracts = ContractsDir is null
-            ? FolderContractSource.Default(ContractFile)
-            : new FolderContractSource([ContractsDir], ContractFile, foldersMustExist: true),
+        Contracts = CreateContractSource(),
         Loader = () => CreateLoader(log),
         Log = log,
         Progress = progress,
     };
+
+    /// <summary>Precedence: an explicit <c>--contract</c> file, then the contract store, then the contracts folder; else the run infers.</summary>
+    private IContractSource CreateContractSource()
+    {
+        IContractSource folder = ContractsDir is null
+            ? FolderContractSource.Default(ContractFile)
+            : new FolderContractSource([ContractsDir], ContractFile, foldersMustExist: true);
+        if (ContractStore is null || ContractFile is not null) return folder;
+        return new StoreContractSource(OpenContractStore(), folder);
+    }
+
+    /// <summary>The configured contract store; the S3 one shares this process's S3 client when the buckets are in S3 too.</summary>
+    public IContractStore OpenContractStore() => ContractStoreLocation.Open(
+        ContractStore ?? throw new Errors.EtlException(Errors.ErrorType.InternalError, "configuration: no contract store is set"),
+        () => Store as S3ObjectStore ?? S3ObjectStore.FromEnvironment());
 
     private ITableLoader CreateLoader(Action<string> log)
     {

@@ -1,3 +1,4 @@
+using EtlFunction.Contracts.Store;
 using EtlFunction.Errors;
 
 namespace EtlFunction.Contracts;
@@ -13,9 +14,19 @@ namespace EtlFunction.Contracts;
 /// </remarks>
 public sealed class FolderContractSource(IReadOnlyList<string> folders, string? explicitFile = null, bool foldersMustExist = false) : IContractSource
 {
-    public DatasetContract? Find(string dataset)
+    public DatasetContract? Find(string dataset) => PathOf(dataset) is { } path ? ContractLoader.LoadFile(path) : null;
+
+    public async Task<ResolvedContract?> ResolveAsync(string dataset, CancellationToken ct = default)
     {
-        if (explicitFile is not null) return ContractLoader.LoadFile(explicitFile);
+        if (PathOf(dataset) is not { } path) return null;
+        var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+        var contract = ContractLoader.Parse(ContractSourceInfo.TextOf(bytes), path);
+        return new ResolvedContract(contract, new ContractSourceInfo(Path.GetFullPath(path), null, ContractSourceInfo.HashOf(bytes)));
+    }
+
+    private string? PathOf(string dataset)
+    {
+        if (explicitFile is not null) return explicitFile;
         foreach (var dir in folders)
         {
             if (foldersMustExist && !Directory.Exists(dir))
@@ -26,7 +37,7 @@ public sealed class FolderContractSource(IReadOnlyList<string> folders, string? 
             foreach (var ext in new[] { ".yaml", ".yml" })
             {
                 var path = Path.Combine(dir, dataset + ext);
-                if (File.Exists(path)) return ContractLoader.LoadFile(path);
+                if (File.Exists(path)) return path;
             }
         }
         return null;

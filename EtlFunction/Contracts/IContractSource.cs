@@ -1,7 +1,9 @@
+using EtlFunction.Contracts.Store;
+
 namespace EtlFunction.Contracts;
 
-/// <summary>Finds the contract of a dataset; null when there is none (the run then infers one).</summary>
+/// <summary>Finds the contract of a dataset and says where it came from; null when there is none (the run then infers one).</summary>
 public interface IContractSource
 {
-    DatasetContract? Find(string dataset);
+    Task<ResolvedContract?> ResolveAsync(string dataset, CancellationToken ct = default);
 }

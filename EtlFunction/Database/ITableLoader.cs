@@ -9,6 +9,9 @@ namespace EtlFunction.Database;
 /// <param name="Source">Where the rows came from (recorded in the ledger), e.g. <c>landing/orders/x.csv</c>.</param>
 public sealed record LoadRequest(string RunId, DatasetContract Contract, string Source)
 {
+    /// <summary>Which contract the run used (recorded in the ledger's <c>contract_*</c> columns); null when inferred.</summary>
+    public Contracts.Store.ContractSourceInfo? ContractSource { get; init; }
+
     /// <summary>
     /// The checks every loader makes before it touches the database (arguments present, an upsert has a
     /// key), so SQLite and MySQL refuse the same requests the same way; returns the contract.

@@ -52,6 +52,7 @@ public static class MySqlSchema
           `rows_loaded` BIGINT NOT NULL,
           `load_mode` VARCHAR(16) NOT NULL,
           `loaded_at` DATETIME(6) NOT NULL,
+        {LedgerContractColumns.MySqlDefinitions}
           PRIMARY KEY (`run_id`)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation}
         """;

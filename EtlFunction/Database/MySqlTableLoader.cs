@@ -74,6 +74,7 @@ public sealed class MySqlTableLoader : ITableLoader
         await ExecuteAsync(connection, null, SessionSql, ct).ConfigureAwait(false);
         var collation = MySqlSchema.CollationFor(connection.ServerVersion);
         await ExecuteAsync(connection, null, MySqlSchema.CreateLedgerSql(collation), ct).ConfigureAwait(false);
+        await LedgerContractColumns.EnsureMySqlAsync(connection, ct).ConfigureAwait(false);
         var method = await LocalInfileEnabledAsync(connection, ct).ConfigureAwait(false) ? LoadDataMethod : BatchedInsertMethod;
         if (await LedgerRowsAsync(connection, null, request.RunId, ct).ConfigureAwait(false) is { } recorded)
         {
@@ -135,11 +136,15 @@ public sealed class MySqlTableLoader : ITableLoader
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO `_etl_ledger` (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at)
-                VALUES (@RunId, @Dataset, @Table, @Source, 0, @Mode, @LoadedAt)
+                INSERT INTO `_etl_ledger` (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at,
+                  contract_location, contract_version_id, contract_sha256)
+                VALUES (@RunId, @Dataset, @Table, @Source, 0, @Mode, @LoadedAt, @ContractLocation, @ContractVersionId, @ContractSha256)
                 """,
                 new
                 {
+                    ContractLocation = request.ContractSource?.Location,
+                    ContractVersionId = request.ContractSource?.VersionId,
+                    ContractSha256 = request.ContractSource?.Sha256,
                     request.RunId,
                     contract.Dataset,
                     contract.Table,

@@ -41,7 +41,7 @@ public static class SqliteSchema
     public const string LedgerTable = "_etl_ledger";
 
     internal const string CreateLedgerSql =
-        """
+        $"""
         CREATE TABLE IF NOT EXISTS "_etl_ledger" (
           "run_id" TEXT NOT NULL PRIMARY KEY,
           "dataset" TEXT NOT NULL,
@@ -49,7 +49,7 @@ public static class SqliteSchema
           "source" TEXT NOT NULL,
           "rows_loaded" INTEGER NOT NULL,
           "load_mode" TEXT NOT NULL,
-          "loaded_at" TEXT NOT NULL
+          "loaded_at" TEXT NOT NULL{LedgerContractColumns.SqliteDefinitions}
         )
         """;
 

@@ -51,6 +51,7 @@ public sealed class SqliteTableLoader : ITableLoader
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             connection.Execute(SqliteSchema.CreateLedgerSql, transaction: transaction);
+            LedgerContractColumns.EnsureSqlite(connection, transaction);
             var recorded = connection.QuerySingleOrDefault<long?>(
                 "SELECT rows_loaded FROM \"_etl_ledger\" WHERE run_id = @RunId", new { request.RunId }, transaction);
             if (recorded is { } rows)
@@ -70,11 +71,15 @@ public sealed class SqliteTableLoader : ITableLoader
             }
             connection.Execute(
                 """
-                INSERT INTO "_etl_ledger" (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at)
-                VALUES (@RunId, @Dataset, @Table, @Source, @Rows, @Mode, @LoadedAt)
+                INSERT INTO "_etl_ledger" (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at,
+                  contract_location, contract_version_id, contract_sha256)
+                VALUES (@RunId, @Dataset, @Table, @Source, @Rows, @Mode, @LoadedAt, @ContractLocation, @ContractVersionId, @ContractSha256)
                 """,
                 new
                 {
+                    ContractLocation = request.ContractSource?.Location,
+                    ContractVersionId = request.ContractSource?.VersionId,
+                    ContractSha256 = request.ContractSource?.Sha256,
                     request.RunId,
                     contract.Dataset,
                     contract.Table,

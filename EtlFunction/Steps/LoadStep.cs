@@ -16,7 +16,7 @@ public static class LoadStep
         var sw = Stopwatch.StartNew();
         var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
         var loader = (ctx.Loader ?? throw new EtlException(ErrorType.InternalError, "no database configured")).Invoke();
-        var request = new LoadRequest(state.RunId, contract, $"{state.Source.Bucket}/{state.Source.Key}");
+        var request = new LoadRequest(state.RunId, contract, $"{state.Source.Bucket}/{state.Source.Key}") { ContractSource = state.ContractSource };
         var result = await loader.LoadAsync(request, c => ProcessedInput.OpenAsync(ctx, state, null, c), ct).ConfigureAwait(false);
         if (!result.AlreadyLoaded && result.RowsLoaded != state.RowsWritten)
         {

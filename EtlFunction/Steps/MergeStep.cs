@@ -87,6 +87,7 @@ public static class MergeStep
             {
                 Parts = new ObjectRef(bucket, listKey) { ETag = listInfo.ETag },
                 PartCount = n,
+                ContractSource = run.ContractSource,
             }).WithTiming("merge", sw.Elapsed.TotalSeconds);
         }
         finally

@@ -52,8 +52,12 @@ public static class PlanStep
                 return PlanResult.Single(info.Size, input.MaxConcurrency, sw.Elapsed.TotalSeconds) with { Gzip = true };
             }
             // UTF-16 cannot be cut at bytes found by value (0x0A can be half of any character): the single path reads it.
-            var utf16 = SourceEncodings.Utf16ByBom(head)
-                ?? (ctx.Contracts.Find(input.Dataset ?? RunIds.DatasetOf(info.Key))?.Encoding is { } declared && SourceEncodings.IsUtf16(declared) ? declared : null);
+            var utf16 = SourceEncodings.Utf16ByBom(head);
+            if (utf16 is null)
+            {
+                var declared = (await ctx.Contracts.ResolveAsync(input.Dataset ?? RunIds.DatasetOf(info.Key), ct).ConfigureAwait(false))?.Contract.Encoding;
+                if (declared is not null && SourceEncodings.IsUtf16(declared)) utf16 = declared;
+            }
             if (utf16 is not null)
             {
                 ctx.Log($"plan {where}: {utf16} cannot be split: single path");
@@ -79,6 +83,7 @@ public static class PlanStep
             Contract = run.ContractRef,
             ContractFingerprint = run.Contract.Fingerprint,
             ContractInferred = run.Inferred,
+            ContractSource = run.ContractSource,
             ArchiveDt = run.ArchiveDt,
             Table = run.Contract.Table,
             HeaderLength = plan.HeaderLength,
@@ -140,6 +145,8 @@ public sealed record SplitRun
     public required ObjectRef Contract { get; init; }
     public required string ContractFingerprint { get; init; }
     public bool ContractInferred { get; init; }
+    /// <summary>Where the plan read the contract (see <see cref="RunState.ContractSource"/>).</summary>
+    public Contracts.Store.ContractSourceInfo? ContractSource { get; init; }
     public required string ArchiveDt { get; init; }
     public string? Table { get; init; }
     public long HeaderLength { get; init; }

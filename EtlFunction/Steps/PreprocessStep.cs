@@ -51,6 +51,7 @@ public static class PreprocessStep
         return (RunState.Cleaned(runId, dataset, run.Source, run.ContractRef, contract.Fingerprint, run.Inferred, run.ArchiveDt, contract.Table, rejectsRef, result) with
         {
             Processed = new ObjectRef(ctx.Buckets.Processed, processedKey) { ETag = processedInfo.ETag, Size = processedInfo.Size },
+            ContractSource = run.ContractSource,
         }).WithTiming("preprocess", sw.Elapsed.TotalSeconds);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EtlFunction.Contracts;
 using EtlFunction.Contracts.Inference;
+using EtlFunction.Contracts.Store;
 using EtlFunction.Storage;
 
 namespace EtlFunction.Steps;
@@ -12,7 +13,8 @@ namespace EtlFunction.Steps;
 /// and plan both begin here, so the single path and the Distributed Map clean under the same
 /// contract and write under the same keys.
 /// </summary>
-internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, DatasetContract Contract, bool Inferred, ObjectRef ContractRef, string ArchiveDt)
+internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, DatasetContract Contract, bool Inferred, ObjectRef ContractRef, string ArchiveDt,
+    ContractSourceInfo? ContractSource)
 {
     public static async Task<RunStart> BeginAsync(StepContext ctx, ObjectInfo info, string? datasetOverride, string step, CancellationToken ct)
     {
@@ -21,7 +23,8 @@ internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, 
         var runId = RunIds.For(info.Bucket, info.Key, info.VersionId ?? info.ETag);
         var source = new ObjectRef(info.Bucket, info.Key) { ETag = info.ETag, Size = info.Size, VersionId = info.VersionId, LastModified = info.LastModified };
 
-        var contract = ctx.Contracts.Find(dataset);
+        var resolved = await ctx.Contracts.ResolveAsync(dataset, ct).ConfigureAwait(false);
+        var contract = resolved?.Contract;
         var inferred = false;
         if (contract is null)
         {
@@ -36,12 +39,15 @@ internal sealed record RunStart(string RunId, string Dataset, ObjectRef Source, 
         var contractKey = Buckets.ContractKey(dataset, runId);
         var contractYaml = ContractWriter.ToYaml(contract with { SourcePath = null });
         var contractInfo = await store.PutTextAsync(ctx.Buckets.Processed, contractKey, contractYaml, ct).ConfigureAwait(false);
-        ctx.Log($"{step} {store.Describe(info.Bucket, info.Key)} as dataset '{dataset}', run {runId}, contract {(inferred ? "inferred" : contract.SourcePath)} ({contract.Fingerprint})");
+        ctx.Log($"{step} {store.Describe(info.Bucket, info.Key)} as dataset '{dataset}', run {runId}, contract {(inferred ? "inferred" : contract.SourcePath)} ({contract.Fingerprint}){Sha(resolved?.Source)}");
 
         var archiveDt = await PreviousArchiveDtAsync(ctx, dataset, runId, ct).ConfigureAwait(false)
             ?? info.LastModified.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return new RunStart(runId, dataset, source, contract, inferred, new ObjectRef(ctx.Buckets.Processed, contractKey) { ETag = contractInfo.ETag }, archiveDt);
+        return new RunStart(runId, dataset, source, contract, inferred, new ObjectRef(ctx.Buckets.Processed, contractKey) { ETag = contractInfo.ETag }, archiveDt,
+            resolved?.Source);
     }
+
+    private static string Sha(ContractSourceInfo? s) => s is null ? "" : $", sha256 {s.Sha256}" + (s.VersionId is { } v ? $", version {v}" : "");
 
     /// <summary>The archive day of an earlier completed run of this object, from its manifest.</summary>
     private static async Task<string?> PreviousArchiveDtAsync(StepContext ctx, string dataset, string runId, CancellationToken ct)

@@ -25,6 +25,12 @@ public sealed record RunState
     /// <summary>The effective contract, stored next to the processed output so every later step uses the same rules.</summary>
     public ObjectRef? Contract { get; init; }
     public string? ContractFingerprint { get; init; }
+    /// <summary>
+    /// Where the run's contract was read (store object or image file), the store's version id and the SHA-256 of
+    /// the bytes; null when it was inferred. Later steps use the copy at <see cref="Contract"/>, so a publish
+    /// during the run does not change its rules.
+    /// </summary>
+    public Contracts.Store.ContractSourceInfo? ContractSource { get; init; }
     /// <summary>True when no contract existed and the one used was inferred from the file.</summary>
     public bool ContractInferred { get; init; }
     public ObjectRef? Processed { get; init; }

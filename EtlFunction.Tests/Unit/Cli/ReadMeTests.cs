@@ -20,7 +20,7 @@ public partial class ReadMeTests
 
     [Test]
     public void Help_ListsEveryCommand() =>
-        Assert.That(Commands(), Is.EquivalentTo(new[] { "run", "invoke", "infer", "generate", "bench", "replay", "athena-ddl" }));
+        Assert.That(Commands(), Is.EquivalentTo(new[] { "run", "invoke", "infer", "contract", "generate", "bench", "replay", "athena-ddl" }));
 
     [Test]
     public void Readme_CommandLineBlock_DocumentsOnlyWhatTheHelpHas()

@@ -21,6 +21,7 @@ public partial class TemplateConsistencyTests
         ("plan", Access.Read, "LandingBucket", "*"),                   // size, then one pass for the record boundaries
         ("plan", Access.Read, "ArchiveBucket", "_manifests/*"),        // an earlier run's archive day
         ("plan", Access.Write, "ProcessedBucket", "*"),                // the run's contract copy
+        ("plan", Access.Read, "ContractsBucket", "_contracts/*"),      // the contract store
         ("piece", Access.Read, "LandingBucket", "*"),                  // ranged GETs of the planned version
         ("piece", Access.Read, "ProcessedBucket", "*"),                // the run's contract
         ("piece", Access.Write, "ProcessedBucket", "*"),               // part, rejects, key log, counts
@@ -29,6 +30,7 @@ public partial class TemplateConsistencyTests
         ("preprocess", Access.Read, "LandingBucket", "*"),             // the source object
         ("preprocess", Access.Read, "ArchiveBucket", "_manifests/*"),  // an earlier run's manifest (already done?)
         ("preprocess", Access.Write, "ProcessedBucket", "*"),          // processed part, rejects, contract copy
+        ("preprocess", Access.Read, "ContractsBucket", "_contracts/*"), // the contract store
         ("load", Access.Read, "ProcessedBucket", "*"),                 // the processed part
         ("archive", Access.Read, "ProcessedBucket", "*"),
         ("archive", Access.Write, "ArchiveBucket", "*"),               // Parquet under <dataset>/dt=.../
@@ -132,6 +134,16 @@ public partial class TemplateConsistencyTests
         Assert.That(CfnTemplate.Target(variables["ETL_LANDING_BUCKET"]), Is.EqualTo("LandingBucket"));
         Assert.That(CfnTemplate.Target(variables["ETL_PROCESSED_BUCKET"]), Is.EqualTo("ProcessedBucket"));
         Assert.That(CfnTemplate.Target(variables["ETL_ARCHIVE_BUCKET"]), Is.EqualTo("ArchiveBucket"));
+    }
+
+    [Test]
+    public void ContractStore_IsTheVersionedContractsBucket_InEveryFunctionAndTheOutputs()
+    {
+        const string store = "s3://${ContractsBucket}/_contracts/";
+        Assert.That(Template["Globals"]!["Function"]!["Environment"]!["Variables"]!["ETL_CONTRACT_STORE"]!["Fn::Sub"]!.GetValue<string>(), Is.EqualTo(store));
+        Assert.That(Template["Outputs"]!["ContractStore"]!["Value"]!["Fn::Sub"]!.GetValue<string>(), Is.EqualTo(store));
+        var bucket = Template["Resources"]!["ContractsBucket"]!["Properties"]!;
+        Assert.That(bucket["VersioningConfiguration"]!["Status"]!.GetValue<string>(), Is.EqualTo("Enabled"));
     }
 
     /// <summary>asl-validator 4.0.0 does not look at retrier values; the retry design is checked here.</summary>

@@ -1,0 +1,73 @@
+using Dapper;
+using EtlFunction.Contracts.Store;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+
+namespace EtlFunction.Database;
+
+/// <summary>
+/// The ledger's three nullable contract columns — which contract a run was loaded under: its location, the
+/// store's version id and the SHA-256 of its text (<see cref="ContractSourceInfo"/>). A ledger created before
+/// they existed gets them by <c>ALTER TABLE ... ADD COLUMN</c> on the next load, on SQLite and MySQL alike;
+/// its old rows keep NULL there.
+/// </summary>
+internal static class LedgerContractColumns
+{
+    public static readonly string[] Names = ["contract_location", "contract_version_id", "contract_sha256"];
+
+    /// <summary>The columns for a CREATE TABLE of a new MySQL ledger.</summary>
+    public const string MySqlDefinitions =
+        """
+          `contract_location` TEXT NULL,
+          `contract_version_id` VARCHAR(1024) NULL,
+          `contract_sha256` CHAR(64) NULL,
+        """;
+
+    /// <summary>The columns for a CREATE TABLE of a new SQLite ledger.</summary>
+    public const string SqliteDefinitions =
+        """
+        ,
+          "contract_location" TEXT NULL,
+          "contract_version_id" TEXT NULL,
+          "contract_sha256" TEXT NULL
+        """;
+
+    private static readonly Dictionary<string, string> MySqlTypes = new(StringComparer.Ordinal)
+    {
+        ["contract_location"] = "TEXT NULL",
+        ["contract_version_id"] = "VARCHAR(1024) NULL",
+        ["contract_sha256"] = "CHAR(64) NULL",
+    };
+
+    /// <summary>Adds the columns a SQLite ledger lacks (inside the load's write transaction, so two loads never both add).</summary>
+    public static void EnsureSqlite(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var have = connection.Query<string>("SELECT name FROM pragma_table_info('_etl_ledger')", transaction: transaction).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in Names.Where(n => !have.Contains(n)))
+        {
+            connection.Execute($"ALTER TABLE \"_etl_ledger\" ADD COLUMN \"{name}\" TEXT NULL", transaction: transaction);
+        }
+    }
+
+    /// <summary>
+    /// Adds the columns a MySQL ledger lacks. DDL commits implicitly, so this runs before the load's transaction;
+    /// a concurrent load that added a column first is not an error.
+    /// </summary>
+    public static async Task EnsureMySqlAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        var have = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_etl_ledger'",
+            cancellationToken: ct)).ConfigureAwait(false)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in Names.Where(n => !have.Contains(n)))
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"ALTER TABLE `_etl_ledger` ADD COLUMN `{name}` {MySqlTypes[name]}", cancellationToken: ct)).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateFieldName)
+            {
+                // another load added it between our look and our ALTER
+            }
+        }
+    }
+}
