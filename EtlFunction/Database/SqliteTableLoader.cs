@@ -58,7 +58,7 @@ public sealed class SqliteTableLoader : ITableLoader
                 transaction.Rollback();
                 return new LoadResult(contract.Table, rows, AlreadyLoaded: true, method);
             }
-            SqliteSchema.EnsureTable(connection, transaction, contract);
+            var changes = SqliteSchema.EnsureTable(connection, transaction, contract);
             if (contract.LoadMode == LoadMode.Replace)
             {
                 connection.Execute($"DELETE FROM {SqliteSchema.Quote(contract.Table)}", transaction: transaction);
@@ -85,7 +85,7 @@ public sealed class SqliteTableLoader : ITableLoader
                 },
                 transaction);
             transaction.Commit();
-            return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method);
+            return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method) { SchemaChanges = changes };
         }
         catch (SqliteException e)
         {
