@@ -111,9 +111,9 @@ internal sealed class SchemaDifferences
 
     private static string WhyNotAdded(bool evolve, bool isKey, bool notNull) => (evolve, isKey, notNull) switch
     {
-        (_, true, _) => "; a new key column changes the primary key, which is never evolved",
-        (true, _, true) => "; schema_evolution adds only nullable columns: the table's rows have no value for it",
-        (false, _, false) => "; schema_evolution: add_columns would add it",
+        (_, true, _) => " — a new key column changes the primary key, which is never evolved",
+        (true, _, true) => " — schema_evolution adds only nullable columns: the table's rows have no value for it",
+        (false, _, false) => " — schema_evolution: add_columns would add it",
         _ => "",
     };
 
