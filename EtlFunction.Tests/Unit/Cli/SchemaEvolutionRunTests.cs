@@ -40,10 +40,12 @@ public class SchemaEvolutionRunTests
         return rows;
     }
 
-    [Test]
-    public async Task Run_FileThenFileWithNewOptionalColumn_OldRowsReadNullAndManifestListsTheColumn()
+    /// <summary>
+    /// <c>run</c> of <c>people-1.csv</c> (id, name) with the v1 contract, then of <c>people-2.csv</c> (id, name, Email)
+    /// with the v2 contract (a new nullable <c>email</c>, <c>schema_evolution: add_columns</c>); both must succeed.
+    /// </summary>
+    internal static async Task<(CliHarness.Result First, CliHarness.Result Second)> RunV1ThenV2(CliHarness h)
     {
-        using var h = new CliHarness();
         var contracts = Directory.CreateDirectory(Path.Combine(h.Root, "contracts")).FullName;
         var v1File = Path.Combine(h.Root, "people-1.csv");
         var v2File = Path.Combine(h.Root, "people-2.csv");
@@ -57,6 +59,14 @@ public class SchemaEvolutionRunTests
         await File.WriteAllTextAsync(Path.Combine(contracts, "people.yaml"), V2Contract());
         var second = await h.Run("", "run", v2File, "--dataset", "people", "--contracts", contracts, "--json", "--db", h.Db);
         Assert.That(second.ExitCode, Is.Zero, second.Stderr);
+        return (first, second);
+    }
+
+    [Test]
+    public async Task Run_FileThenFileWithNewOptionalColumn_OldRowsReadNullAndManifestListsTheColumn()
+    {
+        using var h = new CliHarness();
+        var (first, second) = await RunV1ThenV2(h);
 
         Assert.That(Rows(h.Db, "SELECT id, name, email FROM people ORDER BY id"), Is.EqualTo(new[]
         {
