@@ -9,7 +9,8 @@ namespace EtlFunction.Database;
 
 /// <summary>
 /// The local (embedded) database: loads one run's processed CSV into a SQLite file. Everything a
-/// run does — creating the table, the replace-mode <c>DELETE</c>, every row, the ledger row — happens
+/// run does — creating the table (or adding its new columns, <c>schema_evolution: add_columns</c>), the
+/// replace-mode <c>DELETE</c>, every row, the ledger row — happens
 /// in one <c>BEGIN IMMEDIATE</c> transaction, so a failure leaves nothing visible and a run id that is
 /// already in <c>_etl_ledger</c> loads nothing (a retried or re-delivered file is never loaded twice).
 /// Table layout and value storage: see <see cref="SqliteSchema"/>.
