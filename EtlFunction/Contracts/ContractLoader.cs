@@ -46,7 +46,7 @@ public static class ContractLoader
     {
         private static readonly string[] TopKeys =
             ["dataset", "table", "delimiter", "encoding", "null_values", "unknown_columns", "max_field_length",
-             "columns", "filters", "primary_key", "dedupe", "load", "archive", "description"];
+             "columns", "filters", "primary_key", "dedupe", "load", "archive", "description", SchemaEvolutionYaml.Key];
         private static readonly string[] ColumnKeys =
             ["name", "source", "type", "nullable", "null_values", "formats", "true_values", "false_values",
              "thousands_separator", "transforms", "checks", "description"];
@@ -208,6 +208,7 @@ public static class ContractLoader
                 PrimaryKey = pk,
                 Dedupe = dedupe,
                 LoadMode = mode,
+                SchemaEvolution = SchemaEvolutionYaml.Read(root, origin),
                 Archive = archive,
                 SourcePath = origin,
             };

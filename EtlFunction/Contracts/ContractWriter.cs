@@ -90,6 +90,7 @@ public static class ContractWriter
             }).Append('\n');
         }
         sb.Append("load:\n  mode: ").Append(c.LoadMode.ToString().ToLowerInvariant()).Append('\n');
+        SchemaEvolutionYaml.Write(sb, c.SchemaEvolution);
         sb.Append("archive:\n");
         sb.Append("  partition_by: ").Append(c.Archive.PartitionBy ?? "null").Append('\n');
         sb.Append("  compression: ").Append(c.Archive.Compression).Append('\n');

@@ -8,6 +8,9 @@ public enum DedupePolicy { KeepLast, KeepFirst, Reject, None }
 /// <summary>How a run's rows reach the table.</summary>
 public enum LoadMode { Append, Upsert, Replace }
 
+/// <summary>Whether a load may add the contract's new nullable columns to an existing table (never drops or changes one).</summary>
+public enum SchemaEvolution { None, AddColumns }
+
 /// <summary>Whether columns in the file that the contract does not name fail the file or are ignored.</summary>
 public enum UnknownColumnPolicy { Fail, Ignore }
 
@@ -49,6 +52,8 @@ public sealed record DatasetContract
     public IReadOnlyList<string> PrimaryKey { get; init; } = [];
     public DedupePolicy Dedupe { get; init; } = DedupePolicy.KeepLast;
     public LoadMode LoadMode { get; init; } = LoadMode.Append;
+    /// <summary><c>schema_evolution</c>: <see cref="SchemaEvolution.AddColumns"/> lets a load add new nullable columns to the table.</summary>
+    public SchemaEvolution SchemaEvolution { get; init; } = SchemaEvolution.None;
     public ArchiveOptions Archive { get; init; } = new();
     /// <summary>Where the contract was read from (for messages); null when built in code or inferred.</summary>
     public string? SourcePath { get; init; }

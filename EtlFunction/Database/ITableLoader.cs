@@ -34,7 +34,18 @@ public sealed record LoadRequest(string RunId, DatasetContract Contract, string 
 /// <param name="AlreadyLoaded">True when the ledger already had this run: nothing was written.</param>
 /// <param name="Table">The table loaded.</param>
 /// <param name="Method">How the rows went in, e.g. <c>prepared-insert</c>, <c>load-data-local-infile</c>.</param>
-public sealed record LoadResult(string Table, long RowsLoaded, bool AlreadyLoaded, string Method);
+public sealed record LoadResult(string Table, long RowsLoaded, bool AlreadyLoaded, string Method)
+{
+    /// <summary>Columns this load added to the table (<c>schema_evolution: add_columns</c>); empty almost always.</summary>
+    public IReadOnlyList<SchemaChange> SchemaChanges { get; init; } = [];
+
+    // By value, list included: two results are equal when they report the same load.
+    public bool Equals(LoadResult? other) =>
+        other is not null && Table == other.Table && RowsLoaded == other.RowsLoaded && AlreadyLoaded == other.AlreadyLoaded
+        && Method == other.Method && SchemaChanges.SequenceEqual(other.SchemaChanges);
+
+    public override int GetHashCode() => HashCode.Combine(Table, RowsLoaded, AlreadyLoaded, Method, SchemaChanges.Count);
+}
 
 /// <summary>
 /// The database seam: creates the table from the contract, loads one run's processed CSV

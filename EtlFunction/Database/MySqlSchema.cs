@@ -110,16 +110,21 @@ public static class MySqlSchema
         var sb = new StringBuilder(temporary ? "CREATE TEMPORARY TABLE " : "CREATE TABLE IF NOT EXISTS ").Append(Quote(table)).Append(" (");
         for (var i = 0; i < contract.Columns.Count; i++)
         {
-            var c = contract.Columns[i];
-            sb.Append(i == 0 ? "\n  " : ",\n  ").Append(Quote(c.Name)).Append(' ').Append(DeclaredType(contract, c));
-            if (c.Type.Kind == TypeKind.String) sb.Append(" CHARACTER SET utf8mb4 COLLATE ").Append(collation);
-            sb.Append(IsNotNull(contract, c) ? " NOT NULL" : " NULL");
+            sb.Append(i == 0 ? "\n  " : ",\n  ").Append(ColumnDefinition(contract, contract.Columns[i], collation));
         }
         if (contract.PrimaryKey.Count > 0)
         {
             sb.Append(",\n  PRIMARY KEY (").AppendJoin(", ", contract.PrimaryKey.Select(Quote)).Append(')');
         }
         return sb.Append("\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=").Append(collation).ToString();
+    }
+
+    /// <summary><c>`c` TYPE [CHARACTER SET utf8mb4 COLLATE x] [NOT] NULL</c>: one column of <see cref="CreateTableSql"/> or of an <c>ADD COLUMN</c>.</summary>
+    internal static string ColumnDefinition(DatasetContract contract, ColumnSpec c, string collation)
+    {
+        var sb = new StringBuilder(Quote(c.Name)).Append(' ').Append(DeclaredType(contract, c));
+        if (c.Type.Kind == TypeKind.String) sb.Append(" CHARACTER SET utf8mb4 COLLATE ").Append(collation);
+        return sb.Append(IsNotNull(contract, c) ? " NOT NULL" : " NULL").ToString();
     }
 
     /// <summary>Fails early, with the contract's words, on what the server would refuse with a cryptic error.</summary>

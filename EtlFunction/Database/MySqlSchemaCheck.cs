@@ -10,7 +10,8 @@ namespace EtlFunction.Database;
 /// <summary>
 /// Creates the contract's table when it is missing, or reads the existing one from
 /// <c>information_schema</c> and fails with <see cref="ErrorType.SchemaMismatch"/> naming every way it
-/// differs from what <see cref="MySqlSchema"/> would create. A user table is never altered or dropped.
+/// differs from what <see cref="MySqlSchema"/> would create (<see cref="SchemaDifferences"/>). A user table is never
+/// dropped, and altered only to add the contract's new nullable columns under <c>schema_evolution: add_columns</c>.
 /// </summary>
 /// <remarks>
 /// What counts as a match: the same column names (case-insensitive, as in MySQL), exactly the mapped
@@ -22,22 +23,45 @@ namespace EtlFunction.Database;
 /// </remarks>
 internal static class MySqlSchemaCheck
 {
-    /// <summary>Runs DDL, so call it outside the load's transaction (MySQL commits implicitly around DDL).</summary>
-    public static async Task EnsureTableAsync(MySqlConnection connection, DatasetContract contract, string collation, CancellationToken ct)
+    /// <summary>How many times a load re-reads the table after another load added the same column first.</summary>
+    internal const int AddColumnAttempts = 3;
+
+    /// <summary>
+    /// Runs DDL, so call it outside the load's transaction (MySQL commits implicitly around DDL). With
+    /// <c>schema_evolution: add_columns</c> the contract's new nullable columns are added in one
+    /// <c>ALTER TABLE ... ADD COLUMN</c> (appended: InnoDB adds them instantly, old rows read NULL); a load that
+    /// fails afterwards leaves those empty columns behind, never rows. When a concurrent load added the same column
+    /// first (error 1060, duplicate column) the table is read again and compared again, up to
+    /// <see cref="AddColumnAttempts"/> times. Returns the columns this call added.
+    /// </summary>
+    public static async Task<IReadOnlyList<SchemaChange>> EnsureTableAsync(MySqlConnection connection, DatasetContract contract, string collation, CancellationToken ct)
     {
         MySqlSchema.ValidateNames(contract);
-        var table = await FindTableAsync(connection, contract.Table, ct).ConfigureAwait(false);
-        if (table is null)
+        for (var attempt = 1; ; attempt++)
         {
-            await ExecuteAsync(connection, MySqlSchema.CreateTableSql(contract, contract.Table, collation), ct).ConfigureAwait(false);
-            return;
+            var table = await FindTableAsync(connection, contract.Table, ct).ConfigureAwait(false);
+            if (table is null)
+            {
+                await ExecuteAsync(connection, MySqlSchema.CreateTableSql(contract, contract.Table, collation), ct).ConfigureAwait(false);
+                return [];
+            }
+            var differences = await DifferencesAsync(connection, contract, table, ct).ConfigureAwait(false);
+            if (differences.Problems.Count > 0) throw differences.Mismatch(contract, MySqlSchema.Quote(contract.Table));
+            if (differences.Additions.Count == 0) return [];
+            // The evolved table is the contract's table: its width and row size are checked before anything changes.
+            TargetLimits.CheckMySql(contract);
+            var sql = $"ALTER TABLE {MySqlSchema.Quote(table.Name)} " +
+                      string.Join(", ", differences.Additions.Select(c => "ADD COLUMN " + MySqlSchema.ColumnDefinition(contract, c, collation)));
+            try
+            {
+                await ExecuteAsync(connection, sql, ct).ConfigureAwait(false);
+                return differences.Changes(contract, c => MySqlSchema.DeclaredType(contract, c));
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateFieldName && attempt < AddColumnAttempts)
+            {
+                // another load added (some of) these columns between our read and our ALTER: compare again
+            }
         }
-        var differences = await DifferencesAsync(connection, contract, table, ct).ConfigureAwait(false);
-        if (differences.Count == 0) return;
-        var origin = contract.SourcePath is null ? "" : $" ({contract.SourcePath})";
-        throw new EtlException(ErrorType.SchemaMismatch,
-            $"table {MySqlSchema.Quote(contract.Table)} does not match contract '{contract.Dataset}'{origin}: {string.Join("; ", differences)}. " +
-            "The loader never alters an existing table: migrate it yourself or change the contract.");
     }
 
     private sealed record TableInfo(string Name, string Type, string? Engine);
@@ -56,16 +80,17 @@ internal static class MySqlSchemaCheck
         return rows.FirstOrDefault(r => r.FoldsCase && string.Equals(r.Info.Name, name, StringComparison.OrdinalIgnoreCase)).Info;
     }
 
-    private static async Task<List<string>> DifferencesAsync(MySqlConnection connection, DatasetContract contract, TableInfo table, CancellationToken ct)
+    private static async Task<SchemaDifferences> DifferencesAsync(MySqlConnection connection, DatasetContract contract, TableInfo table, CancellationToken ct)
     {
         if (!string.Equals(table.Type, "BASE TABLE", StringComparison.OrdinalIgnoreCase))
         {
-            return [$"{MySqlSchema.Quote(table.Name)} is a {table.Type.ToLowerInvariant()}, not a table"];
+            throw new EtlException(ErrorType.SchemaMismatch,
+                $"table {MySqlSchema.Quote(contract.Table)} does not match contract '{contract.Dataset}': {MySqlSchema.Quote(table.Name)} is a {table.Type.ToLowerInvariant()}, not a table");
         }
-        var differences = new List<string>();
+        var tableProblems = new List<string>();
         if (!string.Equals(table.Engine, "InnoDB", StringComparison.OrdinalIgnoreCase))
         {
-            differences.Add($"the table's engine is {table.Engine ?? "unknown"}, the loader needs InnoDB (a load is one transaction)");
+            tableProblems.Add($"the table's engine is {table.Engine ?? "unknown"}, the loader needs InnoDB (a load is one transaction)");
         }
         var existing = await QueryAsync(connection,
             """
@@ -76,43 +101,16 @@ internal static class MySqlSchemaCheck
             table.Name, r => new ColumnInfo(Text(r, 0)!, Text(r, 1)!.ToLowerInvariant(), Text(r, 2)!.ToLowerInvariant(),
                 string.Equals(Text(r, 3), "YES", StringComparison.OrdinalIgnoreCase), Number(r, 4), Number(r, 5), Number(r, 6),
                 Number(r, 7), Text(r, 8), Text(r, 9)), ct).ConfigureAwait(false);
-        foreach (var c in contract.Columns)
-        {
-            var want = MySqlSchema.DeclaredType(contract, c);
-            var notNull = MySqlSchema.IsNotNull(contract, c);
-            var have = existing.Find(e => string.Equals(e.Name, c.Name, StringComparison.OrdinalIgnoreCase));
-            if (have is null)
-            {
-                differences.Add($"column {MySqlSchema.Quote(c.Name)} is missing (contract: {c.Type} → {want}{(notNull ? " NOT NULL" : "")})");
-                continue;
-            }
-            if (TypeProblem(contract, c, have) is { } problem)
-            {
-                differences.Add($"column {MySqlSchema.Quote(c.Name)} is {Describe(have)}, contract wants {want} ({c.Type}){problem}");
-            }
-            if (have.Nullable == notNull)
-            {
-                differences.Add($"column {MySqlSchema.Quote(c.Name)} is {(have.Nullable ? "nullable" : "NOT NULL")}, contract wants {(notNull ? "NOT NULL" : "nullable")}");
-            }
-        }
-        foreach (var e in existing)
-        {
-            if (!contract.Columns.Any(c => string.Equals(c.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
-            {
-                differences.Add($"column {MySqlSchema.Quote(e.Name)} is not in the contract");
-            }
-        }
         var key = await QueryAsync(connection,
             "SELECT COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
             table.Name, r => (Name: Text(r, 0)!, Prefix: Number(r, 1)), ct).ConfigureAwait(false);
-        if (!key.Select(k => k.Name).SequenceEqual(contract.PrimaryKey, StringComparer.OrdinalIgnoreCase))
-        {
-            differences.Add($"primary key is {KeyText(key.Select(k => k.Name).ToList())}, contract wants {KeyText(contract.PrimaryKey)}");
-        }
-        foreach (var (name, prefix) in key.Where(k => k.Prefix is not null))
-        {
-            differences.Add($"primary key uses only the first {prefix} characters of {MySqlSchema.Quote(name)}, so different values could collide");
-        }
+        var differences = SchemaDifferences.Compute(contract, existing, e => e.Name, e => !e.Nullable, key.Select(k => k.Name).ToList(),
+            new SchemaDifferences.Dialect<ColumnInfo>(MySqlSchema.Quote, c => MySqlSchema.DeclaredType(contract, c),
+                (c, have) => TypeProblem(contract, c, have) is { } problem
+                    ? $"column {MySqlSchema.Quote(c.Name)} is {Describe(have)}, contract wants {MySqlSchema.DeclaredType(contract, c)} ({c.Type}){problem}"
+                    : null),
+            tableProblems.Concat(key.Where(k => k.Prefix is not null).Select(k =>
+                $"primary key uses only the first {k.Prefix} characters of {MySqlSchema.Quote(k.Name)}, so different values could collide")));
         return differences;
     }
 
@@ -165,9 +163,6 @@ internal static class MySqlSchemaCheck
 
     private static string Describe(ColumnInfo c) =>
         c.Charset is null ? c.ColumnType.ToUpperInvariant() : $"{c.ColumnType.ToUpperInvariant()} {c.Charset} {c.Collation}";
-
-    private static string KeyText(IReadOnlyList<string> columns) =>
-        columns.Count == 0 ? "(none)" : "(" + string.Join(", ", columns.Select(MySqlSchema.Quote)) + ")";
 
     private static async Task<List<T>> QueryAsync<T>(MySqlConnection connection, string sql, string name, Func<DbDataReader, T> map, CancellationToken ct)
     {

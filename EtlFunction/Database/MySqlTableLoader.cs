@@ -22,8 +22,9 @@ namespace EtlFunction.Database;
 /// <c>INSERT INTO t SELECT ... FROM staging ON DUPLICATE KEY UPDATE</c>, which updates rows in place.
 /// <c>REPLACE</c> is not used: it deletes and re-inserts, which fires delete triggers and ON DELETE CASCADE
 /// foreign keys of other tables. <b>replace</b>: <c>DELETE FROM t</c>, then append; not TRUNCATE, which commits.</para>
-/// <para>DDL (creating the ledger or the table) commits implicitly in MySQL, so it runs before the transaction:
-/// a failed first load leaves an empty table behind, never rows.</para>
+/// <para>DDL (creating the ledger or the table, or adding columns under <c>schema_evolution: add_columns</c>) commits
+/// implicitly in MySQL, so it runs before the transaction: a failed first load leaves an empty table behind, a failed
+/// evolving load the added columns (NULL in every row), never rows.</para>
 /// <para>When the server refuses LOAD DATA LOCAL (<c>local_infile=0</c>, the RDS default), the rows go in as
 /// batched prepared INSERTs (<see cref="MySqlBatchInserter"/>) in the same transaction and the result's
 /// <see cref="LoadResult.Method"/> says so. Errors: see <see cref="MySqlErrors"/>; table layout: <see cref="MySqlSchema"/>.</para>
@@ -80,7 +81,7 @@ public sealed class MySqlTableLoader : ITableLoader
         {
             return new LoadResult(contract.Table, recorded, AlreadyLoaded: true, method);
         }
-        await MySqlSchemaCheck.EnsureTableAsync(connection, contract, collation, ct).ConfigureAwait(false);
+        var changes = await MySqlSchemaCheck.EnsureTableAsync(connection, contract, collation, ct).ConfigureAwait(false);
         // The staging table is made before the transaction: with GTID replication (RDS read replicas, binlog
         // format STATEMENT) MySQL refuses CREATE TEMPORARY TABLE inside one.
         var staging = contract.LoadMode == LoadMode.Upsert ? "_etl_stage_" + Guid.NewGuid().ToString("N")[..16] : null;
@@ -90,7 +91,8 @@ public sealed class MySqlTableLoader : ITableLoader
         }
         try
         {
-            return await LoadInTransactionAsync(connection, request, openProcessed, method, staging, ct).ConfigureAwait(false);
+            var result = await LoadInTransactionAsync(connection, request, openProcessed, method, staging, ct).ConfigureAwait(false);
+            return result with { SchemaChanges = changes };
         }
         finally
         {

@@ -92,9 +92,12 @@ public static class SqliteSchema
 
     /// <summary>
     /// Creates the contract's table when it does not exist; otherwise checks that it matches the contract
-    /// and throws <see cref="ErrorType.SchemaMismatch"/> naming every difference. A user table is never altered.
+    /// and throws <see cref="ErrorType.SchemaMismatch"/> naming every difference (<see cref="SchemaDifferences"/>).
+    /// With <c>schema_evolution: add_columns</c> the contract's new nullable columns are added with
+    /// <c>ALTER TABLE ... ADD COLUMN</c> inside the load's transaction (SQLite DDL is transactional, so a failed
+    /// load leaves no column behind); nothing else is ever altered. Returns the columns added.
     /// </summary>
-    internal static void EnsureTable(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
+    internal static IReadOnlyList<SchemaChange> EnsureTable(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
     {
         var kind = connection.QuerySingleOrDefault<string>(
             "SELECT type FROM sqlite_master WHERE name = @name COLLATE NOCASE AND type IN ('table', 'view')",
@@ -102,66 +105,41 @@ public static class SqliteSchema
         if (kind is null)
         {
             connection.Execute(CreateTableSql(contract), transaction: transaction);
-            return;
+            return [];
         }
-        var differences = kind == "table"
-            ? Differences(connection, transaction, contract)
-            : [$"{Quote(contract.Table)} is a {kind}, not a table"];
-        if (differences.Count > 0)
+        if (kind != "table")
         {
-            var origin = contract.SourcePath is null ? "" : $" ({contract.SourcePath})";
             throw new EtlException(ErrorType.SchemaMismatch,
-                $"table {Quote(contract.Table)} does not match contract '{contract.Dataset}'{origin}: {string.Join("; ", differences)}. " +
-                "The loader never alters an existing table: migrate it yourself or change the contract.");
+                $"table {Quote(contract.Table)} does not match contract '{contract.Dataset}': {Quote(contract.Table)} is a {kind}, not a table");
         }
+        var differences = Differences(connection, transaction, contract);
+        if (differences.Problems.Count > 0) throw differences.Mismatch(contract, Quote(contract.Table));
+        if (differences.Additions.Count == 0) return [];
+        TargetLimits.CheckSqlite(contract);
+        foreach (var c in differences.Additions)
+        {
+            connection.Execute($"ALTER TABLE {Quote(contract.Table)} ADD COLUMN {Quote(c.Name)} {DeclaredType(c.Type)}", transaction: transaction);
+        }
+        return differences.Changes(contract, c => DeclaredType(c.Type));
     }
 
-    /// <summary>Every way the existing table differs from the contract (empty when it matches).</summary>
-    internal static List<string> Differences(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
+    /// <summary>Every way the existing table differs from the contract, and the columns evolution may add.</summary>
+    internal static SchemaDifferences Differences(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
     {
         var existing = connection.Query<TableColumn>(
             "SELECT name AS \"Name\", type AS \"Type\", \"notnull\" AS \"NotNull\", pk AS \"Pk\" FROM pragma_table_info(@table)",
             new { table = contract.Table }, transaction).ToList();
-        var differences = new List<string>();
-        foreach (var c in contract.Columns)
-        {
-            var want = DeclaredType(c.Type);
-            var notNull = IsNotNull(contract, c);
-            var have = existing.Find(e => string.Equals(e.Name, c.Name, StringComparison.OrdinalIgnoreCase));
-            if (have is null)
-            {
-                differences.Add($"column {Quote(c.Name)} is missing (contract: {c.Type} → {want}{(notNull ? " NOT NULL" : "")})");
-                continue;
-            }
-            if (!SameType(have.Type, want))
-            {
-                differences.Add($"column {Quote(c.Name)} is {(have.Type.Length == 0 ? "untyped" : have.Type)}, contract wants {want} ({c.Type})");
-            }
-            if ((have.NotNull != 0) != notNull)
-            {
-                differences.Add($"column {Quote(c.Name)} is {(have.NotNull != 0 ? "NOT NULL" : "nullable")}, contract wants {(notNull ? "NOT NULL" : "nullable")}");
-            }
-        }
-        foreach (var e in existing)
-        {
-            if (!contract.Columns.Any(c => string.Equals(c.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
-            {
-                differences.Add($"column {Quote(e.Name)} is not in the contract");
-            }
-        }
         var pk = existing.Where(e => e.Pk > 0).OrderBy(e => e.Pk).Select(e => e.Name).ToList();
-        if (!pk.SequenceEqual(contract.PrimaryKey, StringComparer.OrdinalIgnoreCase))
-        {
-            differences.Add($"primary key is {KeyText(pk)}, contract wants {KeyText(contract.PrimaryKey)}");
-        }
-        return differences;
+        return SchemaDifferences.Compute(contract, existing, e => e.Name, e => e.NotNull != 0, pk, Dialect);
     }
+
+    private static readonly SchemaDifferences.Dialect<TableColumn> Dialect = new(Quote, c => DeclaredType(c.Type),
+        (c, have) => SameType(have.Type, DeclaredType(c.Type))
+            ? null
+            : $"column {Quote(c.Name)} is {(have.Type.Length == 0 ? "untyped" : have.Type)}, contract wants {DeclaredType(c.Type)} ({c.Type})");
 
     private static bool SameType(string declared, string wanted) =>
         string.Equals(string.Concat(declared.Where(ch => !char.IsWhiteSpace(ch))), wanted, StringComparison.OrdinalIgnoreCase);
-
-    private static string KeyText(IReadOnlyList<string> columns) =>
-        columns.Count == 0 ? "(none)" : "(" + string.Join(", ", columns.Select(Quote)) + ")";
 
     private sealed record TableColumn(string Name, string Type, long NotNull, long Pk);
 }

@@ -9,7 +9,8 @@ namespace EtlFunction.Database;
 
 /// <summary>
 /// The local (embedded) database: loads one run's processed CSV into a SQLite file. Everything a
-/// run does — creating the table, the replace-mode <c>DELETE</c>, every row, the ledger row — happens
+/// run does — creating the table (or adding its new columns, <c>schema_evolution: add_columns</c>), the
+/// replace-mode <c>DELETE</c>, every row, the ledger row — happens
 /// in one <c>BEGIN IMMEDIATE</c> transaction, so a failure leaves nothing visible and a run id that is
 /// already in <c>_etl_ledger</c> loads nothing (a retried or re-delivered file is never loaded twice).
 /// Table layout and value storage: see <see cref="SqliteSchema"/>.
@@ -59,7 +60,7 @@ public sealed class SqliteTableLoader : ITableLoader
                 transaction.Rollback();
                 return new LoadResult(contract.Table, rows, AlreadyLoaded: true, method);
             }
-            SqliteSchema.EnsureTable(connection, transaction, contract);
+            var changes = SqliteSchema.EnsureTable(connection, transaction, contract);
             if (contract.LoadMode == LoadMode.Replace)
             {
                 connection.Execute($"DELETE FROM {SqliteSchema.Quote(contract.Table)}", transaction: transaction);
@@ -90,7 +91,7 @@ public sealed class SqliteTableLoader : ITableLoader
                 },
                 transaction);
             transaction.Commit();
-            return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method);
+            return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method) { SchemaChanges = changes };
         }
         catch (SqliteException e)
         {

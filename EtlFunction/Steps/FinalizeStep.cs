@@ -10,7 +10,7 @@ namespace EtlFunction.Steps;
 /// the ledger already had the run; a split run's Parquet files are collected from the lists its
 /// archive map items left beside their parts), remove Parquet files an earlier attempt of the same
 /// run left under other part numbers (a re-run with another piece size, or on the other path), and
-/// write the run manifest — counts, keys, contract fingerprint and timings — to
+/// write the run manifest — counts, keys, contract fingerprint, columns the load added and timings — to
 /// <c>_manifests/&lt;dataset&gt;/&lt;runId&gt;.json</c> in the archive bucket.
 /// </summary>
 public static class FinalizeStep
@@ -48,6 +48,8 @@ public static class FinalizeStep
         {
             manifestVersion = 1,
             completedAt = ctx.Clock.GetUtcNow(),
+            // the columns this run's load added to the table (schema_evolution: add_columns); usually empty
+            schemaChanges = final.SchemaChanges ?? [],
             run = final with { Archive = archiveList },
         };
         await ctx.Store.PutTextAsync(ctx.Buckets.Archive, key, JsonSerializer.Serialize(manifest, Json.Indented), ct).ConfigureAwait(false);

@@ -22,6 +22,10 @@ public static class LoadStep
         {
             throw new EtlException(ErrorType.DataLossError, $"loaded {result.RowsLoaded} rows but the processed file has {state.RowsWritten}");
         }
+        foreach (var change in result.SchemaChanges)
+        {
+            ctx.Log($"load: added column {change.Column} {change.Declared} ({change.Type}) to {change.Table} (schema_evolution: add_columns); existing rows read NULL");
+        }
         ctx.Log(result.AlreadyLoaded
             ? $"load: run {state.RunId} is already in the ledger of {loader.Describe()}; nothing loaded"
             : $"load: {result.RowsLoaded} rows into {result.Table} ({result.Method})");
@@ -32,6 +36,7 @@ public static class LoadStep
             LoadMethod = result.Method,
             Table = result.Table,
             Database = loader.Describe(),
+            SchemaChanges = result.SchemaChanges.Count > 0 ? result.SchemaChanges : null,
         }).WithTiming("load", sw.Elapsed.TotalSeconds);
     }
 }

@@ -50,6 +50,8 @@ public sealed record RunState
     public string? LoadMethod { get; init; }
     public string? Table { get; init; }
     public string? Database { get; init; }
+    /// <summary>Columns the load added to the table (<c>schema_evolution: add_columns</c>); null when none.</summary>
+    public IReadOnlyList<EtlFunction.Database.SchemaChange>? SchemaChanges { get; init; }
     /// <summary>
     /// The archive partition day when the contract has no partition column: the source object's
     /// date, or the day an earlier completed run of the same object used, so a re-run rewrites

@@ -30,6 +30,9 @@ public sealed class MySqlTableLoaderTests(string server) : TableLoaderContract
     protected override string[] AppendDuplicateKeyMessage => ["duplicate primary key (id) = ('2')", "`orders`", "append mode never overwrites"];
     protected override object Amount(decimal value) => value;
     protected override string LoadedAtText => "CAST(loaded_at AS CHAR)";
+    protected override string OrdersColumnsSql =>
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'orders' ORDER BY ORDINAL_POSITION";
+    protected override bool FailedLoadKeepsAddedColumns => true;
 
     private List<object?[]> OrderRows() => _db.Query("SELECT id, name, amount FROM orders ORDER BY id");
 

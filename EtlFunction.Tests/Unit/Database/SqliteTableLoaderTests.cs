@@ -25,6 +25,8 @@ public sealed class SqliteTableLoaderTests : TableLoaderContract
     // NUMERIC affinity: a whole amount comes back as an integer, any other as a double.
     protected override object Amount(decimal value) => value == decimal.Truncate(value) ? (long)value : (double)value;
     protected override string LoadedAtText => "loaded_at";
+    protected override string OrdersColumnsSql => "SELECT name FROM pragma_table_info('orders') ORDER BY cid";
+    protected override bool FailedLoadKeepsAddedColumns => false;
 
     private List<object?[]> OrderRows() => _db.Query("SELECT id, name, amount FROM orders ORDER BY id");
 
