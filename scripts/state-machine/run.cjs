@@ -16,7 +16,7 @@
 //   {"status":"SUCCEEDED"|"FAILED", "output", "error", "cause", "states":[names entered, in order],
 //    "retries":[{"state","attempt"}], "failures":[{"state","error"}] (every error a Task call raised),
 //    "kills":[{"state","afterMs","pid"|null}] (pid null: the call ended before the kill was due),
-//    "invocations":{"<State>": n}, "functions":{"<State>": {"logicalId","handler"}}, "ms"}
+//    "invocations":{"<State>": n}, "callMs":{"<State>": [ms of each call]}, "functions":{"<State>": {"logicalId","handler"}}, "ms"}
 //
 // Lambda semantics kept: a FunctionError from the function becomes an error whose name is the payload's
 // errorType and whose cause is the error payload as a JSON string (what Step Functions reports for
@@ -230,6 +230,7 @@ async function main() {
   const invocations = {};
   const failures = [];
   const kills = [];
+  const callMs = {};
   const handlers = {};
   for (const [state, { logicalId }] of Object.entries(functions)) {
     const transient = opts.transient[state];
@@ -246,7 +247,9 @@ async function main() {
       };
       if (transient === 'before' && call === 1) throw fail(synthetic());
       const killAfter = call === 1 ? opts.kill[state] : undefined;
+      const began = Date.now();
       const res = await invokeWithKill(instances[logicalId], logicalId, JSON.stringify(params.Payload), killAfter, kills, state);
+      (callMs[state] ??= []).push(Date.now() - began);
       const payload = String(res.Payload);
       if (res.FunctionError) throw fail(functionError(payload));
       if (transient === 'after' && call === 1) throw fail(synthetic());
@@ -301,6 +304,7 @@ async function main() {
   result.retries = retries;
   result.failures = failures;
   result.kills = kills;
+  result.callMs = callMs;
   result.ms = Date.now() - started;
 
   const json = JSON.stringify(result);
