@@ -188,12 +188,18 @@ async function invokeWithKill(instance, logicalId, payload, afterMs, kills, stat
   if (afterMs === undefined) return call;
   const kill = { state, afterMs, pid: null };
   kills.push(kill);
-  const timer = setTimeout(() => {
+  // Due: kill the process the call runs in; a cold call may not have started it yet, so look again shortly.
+  let timer;
+  const attempt = () => {
     const [pid] = runningProcessesOf(logicalId);
-    if (pid === undefined) return;
+    if (pid === undefined) {
+      timer = setTimeout(attempt, 10);
+      return;
+    }
     kill.pid = pid;
     process.kill(pid, 'SIGKILL');
-  }, afterMs);
+  };
+  timer = setTimeout(attempt, afterMs);
   try {
     return await call;
   } finally {

@@ -13,6 +13,7 @@ namespace EtlFunction.Tests.Integration.Faults;
 /// objects (no partial Parquet, no stray processed object), no quarantine (the input is good), and every failure
 /// on the way a retried, typed error. Seeded: <c>ETL_FAULT_SEED</c> (default 20261205) and
 /// <c>ETL_FAULT_TRIALS</c> (default 10, the CI budget) replay a campaign exactly; a violation names its trial.
+/// <c>ETL_FAULT_KINDS</c> (comma-separated, of <see cref="FaultTrial.Kinds"/>) narrows the draw to some kinds.
 /// </summary>
 [NonParallelizable]
 [Category("FaultCampaign")]
@@ -26,6 +27,8 @@ public sealed class FaultCampaignTests
     {
         var trials = Setting("ETL_FAULT_TRIALS", 10);
         var seed = Setting("ETL_FAULT_SEED", 20261205);
+        var kinds = Environment.GetEnvironmentVariable("ETL_FAULT_KINDS") is { Length: > 0 } k ? k.Split(',', StringSplitOptions.TrimEntries) : FaultTrial.Kinds;
+        Assert.That(FaultTrial.Kinds, Is.SupersetOf(kinds), "ETL_FAULT_KINDS");
         var clock = Stopwatch.StartNew();
 
         var clean = await RunSnapshot.TakeAsync(null);
@@ -42,7 +45,7 @@ public sealed class FaultCampaignTests
         var results = new List<(FaultTrial Trial, RunSnapshot Snapshot, List<string> Violations)>();
         for (var i = 1; i <= trials; i++)
         {
-            var trial = FaultTrial.Draw(seed, i, clean.S3Bytes, clean.MySqlBytes, clean.CallMs);
+            var trial = FaultTrial.Draw(seed, i, clean.S3Bytes, clean.MySqlBytes, clean.CallMs, kinds);
             var snapshot = await RunSnapshot.TakeAsync(trial);
             var violations = snapshot.Violations(clean).ToList();
             var fired = trial.KillState is null ? snapshot.Fired is not null : snapshot.Killed;
@@ -60,6 +63,25 @@ public sealed class FaultCampaignTests
         var all = results.SelectMany(r => r.Violations.Select(v => $"{r.Trial}: {v}")).ToList();
         Assert.That(all, Is.Empty, report);
         Assert.That(results.Count(r => r.Trial.KillState is null ? r.Snapshot.Fired is not null : r.Snapshot.Killed), Is.Positive, "at least one fault fired");
+    }
+
+    /// <summary>
+    /// The bug the campaign found first: a Lambda whose process dies mid-call (SIGKILL, out of memory) fails with
+    /// Runtime.ExitError, which no Retrier matched, so the Catch quarantined a good file. Every Task now retries it.
+    /// </summary>
+    [Test]
+    public async Task KillMidArchive_IsRetried_AndTheGoodFileIsNotQuarantined()
+    {
+        var clean = await RunSnapshot.TakeAsync(null);
+        var trial = new FaultTrial(0, "kill", null, null, "Archive", 100);
+
+        var killed = await RunSnapshot.TakeAsync(trial);
+
+        Assert.That(killed.Killed, Is.True, "the Archive process was killed mid-call");
+        Assert.That(killed.Failures, Is.EqualTo(new[] { ("Archive", "Runtime.ExitError") }), killed.Run.ToString());
+        Assert.That(killed.Run.RetriedStates, Is.EqualTo(new[] { "Archive" }));
+        Assert.That(killed.Run.Invocations("Archive"), Is.EqualTo(2));
+        Assert.That(killed.Violations(clean), Is.Empty);
     }
 
     private static string Report(int seed, List<(FaultTrial Trial, RunSnapshot Snapshot, List<string> Violations)> results, TimeSpan elapsed)

@@ -16,10 +16,12 @@ internal sealed record FaultTrial(int Number, string Kind, FaultPlan? S3, FaultP
     public static readonly string[] KillStates = ["Plan", "Preprocess", "Load", "Archive", "Finalize"];
 
     /// <summary>The trial <paramref name="number"/> of the campaign seeded <paramref name="seed"/>, given the clean run's figures.</summary>
-    public static FaultTrial Draw(int seed, int number, long s3Bytes, long mysqlBytes, IReadOnlyDictionary<string, long> cleanCallMs)
+    public static FaultTrial Draw(int seed, int number, long s3Bytes, long mysqlBytes, IReadOnlyDictionary<string, long> cleanCallMs, IReadOnlyList<string>? kinds = null)
     {
-        var rng = new Random(HashCode.Combine(seed, number) & int.MaxValue);
-        var kind = Kinds[rng.Next(Kinds.Length)];
+        kinds ??= Kinds;
+        // Not HashCode.Combine: it is randomized per process, and a trial must replay from its seed and number.
+        var rng = new Random(unchecked((seed * 7919) + number) & int.MaxValue);
+        var kind = kinds[rng.Next(kinds.Count)];
         FaultPlan Plan(long traffic, bool stall) => stall
             ? new FaultPlan(FaultKind.Stall, rng.NextInt64(traffic), TimeSpan.FromMilliseconds(rng.Next(500, 3001)))
             : new FaultPlan(rng.Next(2) == 0 ? FaultKind.Reset : FaultKind.Close, rng.NextInt64(traffic));
