@@ -4,7 +4,7 @@ namespace EtlFunction.Tests.Integration.Faults;
 
 /// <summary>
 /// One trial of the campaign: the fault it injects, drawn from a seeded <see cref="Random"/> so a failing trial
-/// can be replayed (same seed, same trial number, same fault). A proxy fault falls on a byte offset below the
+/// can be replayed (same seed, same trial number, same fault); the kind goes round the kinds in turn. A proxy fault falls on a byte offset below the
 /// clean run's traffic to that service (so it always lands somewhere in a real exchange); a kill falls on one
 /// of the single path's Task states, a time below that state's clean call duration (so mostly mid-call).
 /// </summary>
@@ -21,7 +21,8 @@ internal sealed record FaultTrial(int Number, string Kind, FaultPlan? S3, FaultP
         kinds ??= Kinds;
         // Not HashCode.Combine: it is randomized per process, and a trial must replay from its seed and number.
         var rng = new Random(unchecked((seed * 7919) + number) & int.MaxValue);
-        var kind = kinds[rng.Next(kinds.Count)];
+        // Kinds in turn (a seed-dependent rotation), the rest drawn: even the 10 CI trials cover every kind twice.
+        var kind = kinds[(int)(unchecked((uint)(number + seed)) % (uint)kinds.Count)];
         FaultPlan Plan(long traffic, bool stall) => stall
             ? new FaultPlan(FaultKind.Stall, rng.NextInt64(traffic), TimeSpan.FromMilliseconds(rng.Next(500, 3001)))
             : new FaultPlan(rng.Next(2) == 0 ? FaultKind.Reset : FaultKind.Close, rng.NextInt64(traffic));
