@@ -151,7 +151,7 @@ function functionError(payload) {
     // @vercel/fun reports a process that died mid-invoke without an errorType; Lambda calls it Runtime.ExitError.
     if (!parsed.errorType && /Process exited before completing request/.test(parsed.errorMessage ?? '')) {
       type = 'Runtime.ExitError';
-      payload = JSON.stringify({ errorType: type, errorMessage: `${parsed.errorMessage}: Runtime exited with error: signal: killed` });
+      payload = JSON.stringify({ errorType: type, errorMessage: `${parsed.errorMessage}: the runtime exited` });
     }
   } catch {
     // not JSON: keep Lambda.Unknown
