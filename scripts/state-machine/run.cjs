@@ -4,7 +4,8 @@
 // template function, started as `bootstrap` with _HANDLER from the function's ImageConfig.Command.
 //
 //   node run.cjs --dir PUBLISH_DIR [--template template.yaml] [--asl statemachine/etl.asl.json]
-//                [--env K=V]... [--transient-once STATE[:before|:after]]... [--retry-ms N]
+//                [--env K=V]... [--transient-once STATE[:before|:after]]... [--kill-once STATE:MS]...
+//                [--retry-ms N]
 //                [--execution-name NAME] [--out FILE]   < event.json
 //
 // The functions get the driver's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION the way Lambda
@@ -13,13 +14,18 @@
 // stdin: the execution input (an EventBridge "Object Created" event). The result goes to --out (or
 // stdout; the functions' own log lines go to stderr either way):
 //   {"status":"SUCCEEDED"|"FAILED", "output", "error", "cause", "states":[names entered, in order],
-//    "retries":[{"state","error","attempt"}], "invocations":{"<State>": n}, "functions":{"<State>": {"logicalId","handler"}}, "ms"}
+//    "retries":[{"state","attempt"}], "failures":[{"state","error"}] (every error a Task call raised),
+//    "kills":[{"state","afterMs","pid"|null}] (pid null: the call ended before the kill was due),
+//    "invocations":{"<State>": n}, "callMs":{"<State>": [ms of each call]}, "functions":{"<State>": {"logicalId","handler"}}, "ms"}
 //
 // Lambda semantics kept: a FunctionError from the function becomes an error whose name is the payload's
 // errorType and whose cause is the error payload as a JSON string (what Step Functions reports for
 // lambda:invoke), so Retry and Catch match as they do in AWS. --transient-once makes the named state's
 // first call fail with a synthetic TransientError, before the function runs (`before`, the default) or
-// after it has run and committed its work (`after`: a lost response), to exercise Retry.
+// after it has run and committed its work (`after`: a lost response), to exercise Retry. --kill-once sends
+// SIGKILL to the process running the named state's first call MS ms after the call started (a crash, an
+// out-of-memory kill); the call then fails as Lambda reports a runtime that died mid-invoke:
+// errorType Runtime.ExitError, and the next call starts a fresh process.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -48,6 +54,7 @@ function parseArgs(argv) {
     asl: path.join(root, 'statemachine', 'etl.asl.json'),
     env: {},
     transient: {},
+    kill: {},
     retryMs: 0,
     executionName: crypto.randomUUID(),
   };
@@ -72,6 +79,12 @@ function parseArgs(argv) {
         const [state, when = 'before'] = value.split(':');
         if (!['before', 'after'].includes(when)) throw new Error(`--transient-once ${value}: expected STATE[:before|:after]`);
         opts.transient[state] = when;
+        break;
+      }
+      case '--kill-once': {
+        const [state, ms] = value.split(':');
+        if (!state || !/^\d+$/.test(ms ?? '')) throw new Error(`--kill-once ${value}: expected STATE:MS`);
+        opts.kill[state] = Number(ms);
         break;
       }
       default: throw new Error(`unknown option ${name}`);
@@ -133,13 +146,65 @@ function resolveFunctions(template, aslText, aslPath) {
 function functionError(payload) {
   let type = 'Lambda.Unknown';
   try {
-    type = JSON.parse(payload).errorType || type;
+    const parsed = JSON.parse(payload);
+    type = parsed.errorType || type;
+    // @vercel/fun reports a process that died mid-invoke without an errorType; Lambda calls it Runtime.ExitError.
+    if (!parsed.errorType && /Process exited before completing request/.test(parsed.errorMessage ?? '')) {
+      type = 'Runtime.ExitError';
+      payload = JSON.stringify({ errorType: type, errorMessage: `${parsed.errorMessage}: the runtime exited` });
+    }
   } catch {
     // not JSON: keep Lambda.Unknown
   }
   const err = new Error(payload);
   err.name = type;
   return err;
+}
+
+/**
+ * The running (not SIGSTOPped between invokes) processes @vercel/fun started for the function: direct children
+ * of this driver whose environment names it.
+ */
+function runningProcessesOf(logicalId) {
+  const pids = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) !== process.pid || state === 'T' || state === 'Z') continue;
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (environ.includes(`AWS_LAMBDA_FUNCTION_NAME=${logicalId}`)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Invokes, and when <afterMs> is given SIGKILLs the function's running process that long after the call began. */
+async function invokeWithKill(instance, logicalId, payload, afterMs, kills, state) {
+  const call = instance.invoke({ InvocationType: 'RequestResponse', Payload: payload });
+  if (afterMs === undefined) return call;
+  const kill = { state, afterMs, pid: null };
+  kills.push(kill);
+  // Due: kill the process the call runs in; a cold call may not have started it yet, so look again shortly.
+  let timer;
+  const attempt = () => {
+    const [pid] = runningProcessesOf(logicalId);
+    if (pid === undefined) {
+      timer = setTimeout(attempt, 10);
+      return;
+    }
+    kill.pid = pid;
+    process.kill(pid, 'SIGKILL');
+  };
+  timer = setTimeout(attempt, afterMs);
+  try {
+    return await call;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function main() {
@@ -169,6 +234,9 @@ async function main() {
   }
 
   const invocations = {};
+  const failures = [];
+  const kills = [];
+  const callMs = {};
   const handlers = {};
   for (const [state, { logicalId }] of Object.entries(functions)) {
     const transient = opts.transient[state];
@@ -179,11 +247,18 @@ async function main() {
         err.name = 'TransientError';
         return err;
       };
-      if (transient === 'before' && call === 1) throw synthetic();
-      const res = await instances[logicalId].invoke({ InvocationType: 'RequestResponse', Payload: JSON.stringify(params.Payload) });
+      const fail = (err) => {
+        failures.push({ state, error: err.name });
+        return err;
+      };
+      if (transient === 'before' && call === 1) throw fail(synthetic());
+      const killAfter = call === 1 ? opts.kill[state] : undefined;
+      const began = Date.now();
+      const res = await invokeWithKill(instances[logicalId], logicalId, JSON.stringify(params.Payload), killAfter, kills, state);
+      (callMs[state] ??= []).push(Date.now() - began);
       const payload = String(res.Payload);
-      if (res.FunctionError) throw functionError(payload);
-      if (transient === 'after' && call === 1) throw synthetic();
+      if (res.FunctionError) throw fail(functionError(payload));
+      if (transient === 'after' && call === 1) throw fail(synthetic());
       return { StatusCode: res.StatusCode, ExecutedVersion: '$LATEST', Payload: JSON.parse(payload) };
     };
   }
@@ -233,6 +308,9 @@ async function main() {
   }
   result.states = states;
   result.retries = retries;
+  result.failures = failures;
+  result.kills = kills;
+  result.callMs = callMs;
   result.ms = Date.now() - started;
 
   const json = JSON.stringify(result);

@@ -168,6 +168,25 @@ public partial class TemplateConsistencyTests
         }
     }
 
+    /// <summary>
+    /// A Lambda whose process dies mid-call (killed, out of memory) fails with <c>Runtime.ExitError</c>. Without a
+    /// Retrier for it the Catch quarantines a good file (the fault campaign's SIGKILL mid-Archive did exactly that);
+    /// a few attempts only, because a function that dies every time (a crash on this input) must still end in
+    /// quarantine, not loop.
+    /// </summary>
+    [Test]
+    public void EveryTask_RetriesARuntimeExit_AFewTimesOnly()
+    {
+        foreach (var (state, task) in Tasks(Asl["States"]!.AsObject()))
+        {
+            var exit = task["Retry"]!.AsArray().Select(r => r!.AsObject())
+                .Where(r => r["ErrorEquals"]!.AsArray().Any(e => e!.GetValue<string>() == "Runtime.ExitError")).ToList();
+            Assert.That(exit, Has.Count.EqualTo(1), $"{state}: one Retrier matches Runtime.ExitError");
+            Assert.That(exit[0]["ErrorEquals"]!.AsArray(), Has.Count.EqualTo(1), $"{state}: Runtime.ExitError has its own Retrier");
+            Assert.That(exit[0]["MaxAttempts"]!.GetValue<int>(), Is.InRange(1, 2), state);
+        }
+    }
+
     [Test]
     public void EveryTopLevelStep_IsCaughtIntoQuarantine_WhichEndsInFailWithTheCaughtError()
     {
