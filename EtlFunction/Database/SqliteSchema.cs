@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using Microsoft.Data.Sqlite;
@@ -96,12 +95,12 @@ public static class SqliteSchema
     /// </summary>
     internal static void EnsureTable(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
     {
-        var kind = connection.QuerySingleOrDefault<string>(
+        var kind = connection.ScalarString(
             "SELECT type FROM sqlite_master WHERE name = @name COLLATE NOCASE AND type IN ('table', 'view')",
-            new { name = contract.Table }, transaction);
+            transaction, ("@name", contract.Table));
         if (kind is null)
         {
-            connection.Execute(CreateTableSql(contract), transaction: transaction);
+            connection.Execute(CreateTableSql(contract), transaction);
             return;
         }
         var differences = kind == "table"
@@ -119,9 +118,9 @@ public static class SqliteSchema
     /// <summary>Every way the existing table differs from the contract (empty when it matches).</summary>
     internal static List<string> Differences(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
     {
-        var existing = connection.Query<TableColumn>(
-            "SELECT name AS \"Name\", type AS \"Type\", \"notnull\" AS \"NotNull\", pk AS \"Pk\" FROM pragma_table_info(@table)",
-            new { table = contract.Table }, transaction).ToList();
+        var existing = connection.Query(
+            "SELECT name, type, \"notnull\", pk FROM pragma_table_info(@table)", transaction,
+            r => new TableColumn(r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ("@table", contract.Table));
         var differences = new List<string>();
         foreach (var c in contract.Columns)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.ProcessedCsv;
@@ -50,9 +49,9 @@ public sealed class SqliteTableLoader : ITableLoader
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
-            connection.Execute(SqliteSchema.CreateLedgerSql, transaction: transaction);
-            var recorded = connection.QuerySingleOrDefault<long?>(
-                "SELECT rows_loaded FROM \"_etl_ledger\" WHERE run_id = @RunId", new { request.RunId }, transaction);
+            connection.Execute(SqliteSchema.CreateLedgerSql, transaction);
+            var recorded = connection.ScalarInt64(
+                "SELECT rows_loaded FROM \"_etl_ledger\" WHERE run_id = @RunId", transaction, ("@RunId", request.RunId));
             if (recorded is { } rows)
             {
                 transaction.Rollback();
@@ -61,7 +60,7 @@ public sealed class SqliteTableLoader : ITableLoader
             SqliteSchema.EnsureTable(connection, transaction, contract);
             if (contract.LoadMode == LoadMode.Replace)
             {
-                connection.Execute($"DELETE FROM {SqliteSchema.Quote(contract.Table)}", transaction: transaction);
+                connection.Execute($"DELETE FROM {SqliteSchema.Quote(contract.Table)}", transaction);
             }
             long loaded;
             await using (var stream = await openProcessed(ct).ConfigureAwait(false))
@@ -73,17 +72,14 @@ public sealed class SqliteTableLoader : ITableLoader
                 INSERT INTO "_etl_ledger" (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at)
                 VALUES (@RunId, @Dataset, @Table, @Source, @Rows, @Mode, @LoadedAt)
                 """,
-                new
-                {
-                    request.RunId,
-                    contract.Dataset,
-                    contract.Table,
-                    request.Source,
-                    Rows = loaded,
-                    Mode = contract.LoadMode.ToString().ToLowerInvariant(),
-                    LoadedAt = SqliteValues.TimestampToText((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10),
-                },
-                transaction);
+                transaction,
+                ("@RunId", request.RunId),
+                ("@Dataset", contract.Dataset),
+                ("@Table", contract.Table),
+                ("@Source", request.Source),
+                ("@Rows", loaded),
+                ("@Mode", contract.LoadMode.ToString().ToLowerInvariant()),
+                ("@LoadedAt", SqliteValues.TimestampToText((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10)));
             transaction.Commit();
             return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method);
         }
