@@ -92,14 +92,20 @@ internal static class LambdaEmulator
         return install.ExitCode == 0 ? null : $"scripts/lambda-emulator.sh install failed: {install.Stderr.Trim()} {install.Stdout.Trim()}";
     }
 
+    /// <summary>
+    /// ETL_TEST_LAMBDA_AOT=true: the tests run the Native AOT binary (<c>lambda-emulator.sh publish DIR --aot</c>)
+    /// instead of the ReadyToRun one.
+    /// </summary>
+    public static bool Aot { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_AOT"), "true", StringComparison.OrdinalIgnoreCase);
+
     private static async Task<string> PublishAsync()
     {
         if (Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } reuse && File.Exists(Path.Combine(reuse, "bootstrap")))
         {
             return reuse;
         }
-        // ETL_TEST_LAMBDA_AOT=true: the Native AOT binary (what the image ships) instead of the ReadyToRun one.
-        var aot = string.Equals(Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_AOT"), "true", StringComparison.OrdinalIgnoreCase);
+        var aot = Aot;
         var dir = Path.Combine(RepoPaths.Root, "artifacts", "lambda", aot ? "function-aot" : "function");
         var sw = Stopwatch.StartNew();
         string[] args = aot ? [Script, "publish", dir, "--aot"] : [Script, "publish", dir];
