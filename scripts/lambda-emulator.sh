@@ -4,10 +4,12 @@
 #
 #   scripts/lambda-emulator.sh install
 #       npm ci in scripts/lambda-emulator/ (node_modules is not committed). Needs node >= 20 and npm.
-#   scripts/lambda-emulator.sh publish DIR
-#       dotnet publish EtlFunction as the Dockerfile does (linux-x64, self-contained, ReadyToRun) into DIR,
-#       plus DIR/bootstrap (the custom-runtime entry that execs the binary). Intermediate files go to
-#       artifacts/lambda/, so the publish never touches the dev build in EtlFunction/bin and obj.
+#   scripts/lambda-emulator.sh publish DIR [--aot]
+#       dotnet publish EtlFunction (linux-x64, self-contained, ReadyToRun) into DIR, plus DIR/bootstrap (the
+#       custom-runtime entry that execs the binary). With --aot: the Native AOT binary instead
+#       (-p:EtlAot=true, as the Dockerfile builds it; needs clang, lld and zlib1g-dev). Intermediate files go
+#       to artifacts/lambda/ (artifacts/lambda-aot/), so the publish never touches the dev build in
+#       EtlFunction/bin and obj. The tests publish with --aot when ETL_TEST_LAMBDA_AOT=true.
 #   scripts/lambda-emulator.sh invoke DIR HANDLER EVENT_JSON [EVENT_JSON...]
 #       Runs DIR/bootstrap under the emulator with _HANDLER=HANDLER and sends the events to one instance,
 #       in order (the first is the cold start). ETL_STORE, ETL_DB and ETL_CONTRACTS are passed through
@@ -23,7 +25,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 emu="$here/lambda-emulator"
 
-usage() { sed -n '2,24p' "$0" >&2; exit 2; }
+usage() { sed -n '2,26p' "$0" >&2; exit 2; }
 
 case "${1:-}" in
   install)
@@ -36,12 +38,17 @@ case "${1:-}" in
     (cd "$emu" && npm ci --no-audit --no-fund --loglevel=error)
     ;;
   publish)
-    out="${2:?usage: lambda-emulator.sh publish DIR}"
+    out="${2:?usage: lambda-emulator.sh publish DIR [--aot]}"
+    case "${3:-}" in
+      "") form=(-p:PublishReadyToRun=true) artifacts="$root/artifacts/lambda" ;;
+      --aot) form=(-p:EtlAot=true) artifacts="$root/artifacts/lambda-aot" ;;
+      *) usage ;;
+    esac
     mkdir -p "$out"
     out="$(cd "$out" && pwd)"
     dotnet publish "$root/EtlFunction/EtlFunction.csproj" -c Release -r linux-x64 --self-contained \
-      -p:PublishReadyToRun=true -p:UseSharedCompilation=false -nodeReuse:false --nologo -v:quiet \
-      --artifacts-path "$root/artifacts/lambda" -o "$out"
+      "${form[@]}" -p:UseSharedCompilation=false -nodeReuse:false --nologo -v:quiet \
+      --artifacts-path "$artifacts" -o "$out"
     install -m 0755 "$emu/bootstrap" "$out/bootstrap"
     ;;
   invoke)

@@ -17,7 +17,6 @@ public static class BenchCommand
 {
     public const string Usage = "bench --file FILE [--dataset NAME] [--contract FILE] [--runs K] [--work DIR] [--json]";
 
-    private sealed record Sample(string Step, double Seconds, double StepSeconds, long Rows, long Bytes, long PeakRss);
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -37,7 +36,7 @@ public static class BenchCommand
 
         var common = new List<string> { "--store", Path.Combine(work, "store"), "--db", Path.Combine(work, "store", "etl.db") };
         if (contractFile is not null) common.AddRange(["--contract", contractFile]);
-        var samples = new List<Sample>();
+        var samples = new List<BenchSample>();
         for (var run = 1; run <= runs; run++)
         {
             Fresh(work);
@@ -45,25 +44,25 @@ public static class BenchCommand
             var landing = new FolderObjectStore(Path.Combine(work, "store"));
             var key = $"{dataset}/{Path.GetFileName(file)}";
             await RunCommand.PutLandingAsync(landing, "landing", key, file, landing.PathOf("landing", key), ct).ConfigureAwait(false);
-            var evt = JsonSerializer.Serialize(new { bucket = "landing", key = $"{dataset}/{Path.GetFileName(file)}", dataset });
+            var evt = JsonSerializer.Serialize(new PreprocessInput("landing", $"{dataset}/{Path.GetFileName(file)}", dataset), Json.Context.PreprocessInput);
 
             var pre = await Child(work, ["invoke", "preprocess", .. common], evt, ct).ConfigureAwait(false);
             var state = StepEvents.ParseState(pre.Stdout);
             var processedBytes = state.Processed?.Size ?? 0;
-            samples.Add(new Sample("preprocess", pre.Seconds, state.Timings["preprocess"], state.RowsRead, size, pre.PeakRss));
+            samples.Add(new BenchSample("preprocess", pre.Seconds, state.Timings["preprocess"], state.RowsRead, size, pre.PeakRss));
             var load = await Child(work, ["invoke", "load", .. common], pre.Stdout, ct).ConfigureAwait(false);
             var loaded = StepEvents.ParseState(load.Stdout);
-            samples.Add(new Sample("load", load.Seconds, loaded.Timings["load"], loaded.RowsLoaded ?? 0, processedBytes, load.PeakRss));
+            samples.Add(new BenchSample("load", load.Seconds, loaded.Timings["load"], loaded.RowsLoaded ?? 0, processedBytes, load.PeakRss));
             var archive = await Child(work, ["invoke", "archive", .. common], pre.Stdout, ct).ConfigureAwait(false);
             var archived = StepEvents.ParseState(archive.Stdout);
-            samples.Add(new Sample("archive", archive.Seconds, archived.Timings["archive"], archived.Archive?.Sum(a => a.Rows) ?? 0, processedBytes, archive.PeakRss));
+            samples.Add(new BenchSample("archive", archive.Seconds, archived.Timings["archive"], archived.Archive?.Sum(a => a.Rows) ?? 0, processedBytes, archive.PeakRss));
             var fin = await Child(work, ["invoke", "finalize", .. common], $"[{load.Stdout},{archive.Stdout}]", ct).ConfigureAwait(false);
-            samples.Add(new Sample("finalize", fin.Seconds, StepEvents.ParseState(fin.Stdout).Timings["finalize"], state.RowsRead, 0, fin.PeakRss));
+            samples.Add(new BenchSample("finalize", fin.Seconds, StepEvents.ParseState(fin.Stdout).Timings["finalize"], state.RowsRead, 0, fin.PeakRss));
 
             Fresh(work);
             var whole = await Child(work, ["run", file, "--dataset", dataset, "--json", "--quiet", .. common], "", ct).ConfigureAwait(false);
             using var summary = JsonDocument.Parse(whole.Stdout);
-            samples.Add(new Sample("run (whole)", whole.Seconds, summary.RootElement.GetProperty("timings").GetProperty("total").GetDouble(),
+            samples.Add(new BenchSample("run (whole)", whole.Seconds, summary.RootElement.GetProperty("timings").GetProperty("total").GetDouble(),
                 summary.RootElement.GetProperty("rowsRead").GetInt64(), size, whole.PeakRss));
             await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  run {run}: {string.Join("  ", samples.TakeLast(5).Select(s => $"{s.Step} {s.Seconds:F2}s"))}")).ConfigureAwait(false);
@@ -75,11 +74,11 @@ public static class BenchCommand
             var ordered = g.OrderBy(s => s.Seconds).ToList();
             return ordered[ordered.Count / 2] with { PeakRss = g.Max(s => s.PeakRss) };
         }).ToList();
-        await stdout.WriteAsync(json ? JsonSerializer.Serialize(table, Json.Options) + "\n" : Format(table, runs)).ConfigureAwait(false);
+        await stdout.WriteAsync(json ? JsonSerializer.Serialize(table, Json.Context.ListBenchSample) + "\n" : Format(table, runs)).ConfigureAwait(false);
         return 0;
     }
 
-    private static string Format(List<Sample> table, int runs)
+    private static string Format(List<BenchSample> table, int runs)
     {
         var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -115,7 +114,7 @@ public static class BenchCommand
             UseShellExecute = false,
         };
         var self = Environment.ProcessPath!;
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(BenchCommand).Assembly.GetName().Name + ".dll"));
         psi.FileName = self;
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment[PeakMemory.ReportFileVariable] = peakFile;
@@ -132,3 +131,6 @@ public static class BenchCommand
         return new ChildResult(await stdout.ConfigureAwait(false), seconds, peak);
     }
 }
+
+/// <summary>One step's median timing in <c>bench</c> (the <c>--json</c> rows).</summary>
+internal sealed record BenchSample(string Step, double Seconds, double StepSeconds, long Rows, long Bytes, long PeakRss);

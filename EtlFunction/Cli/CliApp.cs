@@ -57,7 +57,7 @@ public static class CliApp
             if (machine)
             {
                 var doc = new Dictionary<string, string> { ["errorType"] = type.ToString(), ["errorMessage"] = message };
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(doc, Json.Options)).ConfigureAwait(false);
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(doc, Json.Context.DictionaryStringString)).ConfigureAwait(false);
             }
         }
     }

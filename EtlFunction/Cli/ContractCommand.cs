@@ -84,8 +84,8 @@ public static class ContractCommand
         var changes = ContractDiff.Compare(Load(files[0]), Load(files[1]));
         if (json)
         {
-            var doc = changes.Select(c => new { area = c.Area.ToString().ToLowerInvariant(), text = c.Text });
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(doc, Json.Options)).ConfigureAwait(false);
+            var doc = changes.Select(c => new ContractChangeDocument(c.Area.ToString().ToLowerInvariant(), c.Text)).ToList();
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(doc, Json.Context.ListContractChangeDocument)).ConfigureAwait(false);
             return 0;
         }
         if (changes.Count == 0)
@@ -129,7 +129,7 @@ public static class ContractCommand
             var info = stored.SourceInfo;
             if (json)
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new { dataset = contract.Dataset, contractSource = info, fingerprint = contract.Fingerprint }, Json.Options)).ConfigureAwait(false);
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new ContractPublishDocument(contract.Dataset, info, contract.Fingerprint), Json.Context.ContractPublishDocument)).ConfigureAwait(false);
             }
             else
             {
@@ -180,3 +180,9 @@ public static class ContractCommand
         }
     }
 }
+
+/// <summary>One line of <c>contract diff --json</c>: which area (table, parquet, rows) and what changes.</summary>
+public sealed record ContractChangeDocument(string Area, string Text);
+
+/// <summary>What <c>contract publish --json</c> prints: the dataset, where the contract went, and its fingerprint.</summary>
+public sealed record ContractPublishDocument(string Dataset, Contracts.Store.ContractSourceInfo ContractSource, string Fingerprint);

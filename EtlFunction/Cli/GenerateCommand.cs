@@ -32,9 +32,12 @@ public static class GenerateCommand
         await stderr.WriteLineAsync($"wrote {rows:N0} {args.Positionals[0]} rows ({bytes / 1e6:F1} MB) to {output} in {sw.Elapsed.TotalSeconds:F2}s").ConfigureAwait(false);
         if (json)
         {
-            var summary = new { Dataset = generator.Name, Rows = rows, Seed = seed, Bytes = bytes, File = output, ExpectedRowsWritten = generator.ExpectedRowsWritten() };
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Options)).ConfigureAwait(false);
+            var summary = new GenerateSummary(generator.Name, rows, seed, bytes, output, generator.ExpectedRowsWritten());
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Context.GenerateSummary)).ConfigureAwait(false);
         }
         return 0;
     }
 }
+
+/// <summary>What <c>generate --json</c> prints: the file written and the generator's own truth about it.</summary>
+public sealed record GenerateSummary(string Dataset, long Rows, ulong Seed, long Bytes, string File, long? ExpectedRowsWritten);

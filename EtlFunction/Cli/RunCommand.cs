@@ -59,32 +59,32 @@ public static class RunCommand
         display.Summary(state, seconds, contractOrigin, PathOf);
         if (json)
         {
-            var summary = new
+            var summary = new RunSummary
             {
-                state.RunId,
-                state.Dataset,
-                state.RowsRead,
-                state.RowsWritten,
-                state.RowsFiltered,
-                state.RowsRejected,
-                state.RowsDeduplicated,
+                RunId = state.RunId,
+                Dataset = state.Dataset,
+                RowsRead = state.RowsRead,
+                RowsWritten = state.RowsWritten,
+                RowsFiltered = state.RowsFiltered,
+                RowsRejected = state.RowsRejected,
+                RowsDeduplicated = state.RowsDeduplicated,
                 RowsLoaded = state.RowsLoaded ?? 0,
-                state.AlreadyLoaded,
-                state.Table,
+                AlreadyLoaded = state.AlreadyLoaded,
+                Table = state.Table,
                 Processed = state.Processed is { } p ? PathOf(p) : null,
                 Rejects = state.Rejects is { } r ? PathOf(r) : null,
                 Archive = (state.Archive ?? []).Select(a => PathOf(new ObjectRef(a.Bucket, a.Key))).ToArray(),
                 Manifest = state.Manifest is { } m ? PathOf(m) : null,
                 Contract = state.Contract is { } c ? PathOf(c) : null,
-                state.ContractInferred,
-                state.ContractFingerprint,
-                state.ContractSource,
+                ContractInferred = state.ContractInferred,
+                ContractFingerprint = state.ContractFingerprint,
+                ContractSource = state.ContractSource,
                 Database = settings.DatabaseKind == DatabaseKind.MySql ? state.Database : Relative(settings.SqlitePath),
-                state.RejectsByColumn,
-                state.FilteredByColumn,
+                RejectsByColumn = state.RejectsByColumn,
+                FilteredByColumn = state.FilteredByColumn,
                 Timings = new Dictionary<string, double>(state.Timings) { ["total"] = Math.Round(seconds, 3) },
             };
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Options)).ConfigureAwait(false);
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, Json.Context.RunSummary)).ConfigureAwait(false);
         }
         return 0;
     }

@@ -1,4 +1,3 @@
-using Dapper;
 using EtlFunction.Contracts.Store;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
@@ -42,7 +41,7 @@ internal static class LedgerContractColumns
     /// <summary>Adds the columns a SQLite ledger lacks (inside the load's write transaction, so two loads never both add).</summary>
     public static void EnsureSqlite(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var have = connection.Query<string>("SELECT name FROM pragma_table_info('_etl_ledger')", transaction: transaction).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var have = connection.Query("SELECT name FROM pragma_table_info('_etl_ledger')", transaction, r => r.GetString(0)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var name in Names.Where(n => !have.Contains(n)))
         {
             connection.Execute($"ALTER TABLE \"_etl_ledger\" ADD COLUMN \"{name}\" TEXT NULL", transaction: transaction);
@@ -55,14 +54,18 @@ internal static class LedgerContractColumns
     /// </summary>
     public static async Task EnsureMySqlAsync(MySqlConnection connection, CancellationToken ct)
     {
-        var have = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_etl_ledger'",
-            cancellationToken: ct)).ConfigureAwait(false)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var have = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var command = new MySqlCommand(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_etl_ledger'", connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) have.Add(reader.GetString(0));
+        }
         foreach (var name in Names.Where(n => !have.Contains(n)))
         {
             try
             {
-                await connection.ExecuteAsync(new CommandDefinition($"ALTER TABLE `_etl_ledger` ADD COLUMN `{name}` {MySqlTypes[name]}", cancellationToken: ct)).ConfigureAwait(false);
+                await connection.ExecuteAsync($"ALTER TABLE `_etl_ledger` ADD COLUMN `{name}` {MySqlTypes[name]}", null, ct).ConfigureAwait(false);
             }
             catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateFieldName)
             {

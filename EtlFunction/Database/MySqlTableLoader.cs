@@ -1,5 +1,4 @@
 using System.Data;
-using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using MySqlConnector;
@@ -119,9 +118,9 @@ public sealed class MySqlTableLoader : ITableLoader
         {
             await MergeAsync(connection, transaction, contract, into, ct).ConfigureAwait(false);
         }
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             "UPDATE `_etl_ledger` SET rows_loaded = @Rows, loaded_at = @LoadedAt WHERE run_id = @RunId",
-            new { Rows = loaded, LoadedAt = Now(), request.RunId }, transaction, cancellationToken: ct)).ConfigureAwait(false);
+            transaction, ct, ("@Rows", loaded), ("@LoadedAt", Now()), ("@RunId", request.RunId)).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method);
@@ -136,25 +135,22 @@ public sealed class MySqlTableLoader : ITableLoader
         var contract = request.Contract;
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 """
                 INSERT INTO `_etl_ledger` (run_id, dataset, table_name, source, rows_loaded, load_mode, loaded_at,
                   contract_location, contract_version_id, contract_sha256)
                 VALUES (@RunId, @Dataset, @Table, @Source, 0, @Mode, @LoadedAt, @ContractLocation, @ContractVersionId, @ContractSha256)
                 """,
-                new
-                {
-                    ContractLocation = request.ContractSource?.Location,
-                    ContractVersionId = request.ContractSource?.VersionId,
-                    ContractSha256 = request.ContractSource?.Sha256,
-                    request.RunId,
-                    contract.Dataset,
-                    contract.Table,
-                    request.Source,
-                    Mode = contract.LoadMode.ToString().ToLowerInvariant(),
-                    LoadedAt = Now(),
-                },
-                transaction, cancellationToken: ct)).ConfigureAwait(false);
+                transaction, ct,
+                ("@RunId", request.RunId),
+                ("@Dataset", contract.Dataset),
+                ("@Table", contract.Table),
+                ("@Source", request.Source),
+                ("@Mode", contract.LoadMode.ToString().ToLowerInvariant()),
+                ("@LoadedAt", Now()),
+                ("@ContractLocation", request.ContractSource?.Location),
+                ("@ContractVersionId", request.ContractSource?.VersionId),
+                ("@ContractSha256", request.ContractSource?.Sha256)).ConfigureAwait(false);
             return true;
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
@@ -174,8 +170,8 @@ public sealed class MySqlTableLoader : ITableLoader
                 return contract.Table;
             case LoadMode.Upsert:
                 // Locking read: the row (or, in an empty table, the whole key range) stays locked until commit.
-                var any = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-                    $"SELECT 1 FROM {target} LIMIT 1 FOR UPDATE", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
+                var any = await connection.ScalarInt64Async(
+                    $"SELECT 1 FROM {target} LIMIT 1 FOR UPDATE", transaction, ct).ConfigureAwait(false);
                 return any is null ? contract.Table : staging!;
             default:
                 return contract.Table;
@@ -276,13 +272,13 @@ public sealed class MySqlTableLoader : ITableLoader
 
     private static async Task<bool> LocalInfileEnabledAsync(MySqlConnection connection, CancellationToken ct)
     {
-        var value = await connection.ExecuteScalarAsync<object>(new CommandDefinition("SELECT @@GLOBAL.local_infile", cancellationToken: ct)).ConfigureAwait(false);
-        return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0;
+        var value = await connection.ScalarInt64Async("SELECT @@GLOBAL.local_infile", null, ct).ConfigureAwait(false);
+        return value is not null and not 0;
     }
 
     private static Task<long?> LedgerRowsAsync(MySqlConnection connection, MySqlTransaction? transaction, string runId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT rows_loaded FROM `_etl_ledger` WHERE run_id = @runId", new { runId }, transaction, cancellationToken: ct));
+        connection.ScalarInt64Async(
+            "SELECT rows_loaded FROM `_etl_ledger` WHERE run_id = @runId", transaction, ct, ("@runId", runId));
 
     private static async Task ExecuteAsync(MySqlConnection connection, MySqlTransaction? transaction, string sql, CancellationToken ct)
     {

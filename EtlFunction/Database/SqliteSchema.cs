@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using Microsoft.Data.Sqlite;
@@ -99,9 +98,9 @@ public static class SqliteSchema
     /// </summary>
     internal static IReadOnlyList<SchemaChange> EnsureTable(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
     {
-        var kind = connection.QuerySingleOrDefault<string>(
+        var kind = connection.ScalarString(
             "SELECT type FROM sqlite_master WHERE name = @name COLLATE NOCASE AND type IN ('table', 'view')",
-            new { name = contract.Table }, transaction);
+            transaction, ("@name", contract.Table));
         if (kind is null)
         {
             connection.Execute(CreateTableSql(contract), transaction: transaction);
@@ -126,9 +125,9 @@ public static class SqliteSchema
     /// <summary>Every way the existing table differs from the contract, and the columns evolution may add.</summary>
     internal static SchemaDifferences Differences(SqliteConnection connection, SqliteTransaction transaction, DatasetContract contract)
     {
-        var existing = connection.Query<TableColumn>(
-            "SELECT name AS \"Name\", type AS \"Type\", \"notnull\" AS \"NotNull\", pk AS \"Pk\" FROM pragma_table_info(@table)",
-            new { table = contract.Table }, transaction).ToList();
+        var existing = connection.Query(
+            "SELECT name, type, \"notnull\", pk FROM pragma_table_info(@table)", transaction,
+            r => new TableColumn(r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ("@table", contract.Table));
         var pk = existing.Where(e => e.Pk > 0).OrderBy(e => e.Pk).Select(e => e.Name).ToList();
         return SchemaDifferences.Compute(contract, existing, e => e.Name, e => e.NotNull != 0, pk, Dialect);
     }

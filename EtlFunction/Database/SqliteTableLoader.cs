@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.ProcessedCsv;
@@ -51,10 +50,10 @@ public sealed class SqliteTableLoader : ITableLoader
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
-            connection.Execute(SqliteSchema.CreateLedgerSql, transaction: transaction);
+            connection.Execute(SqliteSchema.CreateLedgerSql, transaction);
             LedgerContractColumns.EnsureSqlite(connection, transaction);
-            var recorded = connection.QuerySingleOrDefault<long?>(
-                "SELECT rows_loaded FROM \"_etl_ledger\" WHERE run_id = @RunId", new { request.RunId }, transaction);
+            var recorded = connection.ScalarInt64(
+                "SELECT rows_loaded FROM \"_etl_ledger\" WHERE run_id = @RunId", transaction, ("@RunId", request.RunId));
             if (recorded is { } rows)
             {
                 transaction.Rollback();
@@ -63,7 +62,7 @@ public sealed class SqliteTableLoader : ITableLoader
             var changes = SqliteSchema.EnsureTable(connection, transaction, contract);
             if (contract.LoadMode == LoadMode.Replace)
             {
-                connection.Execute($"DELETE FROM {SqliteSchema.Quote(contract.Table)}", transaction: transaction);
+                connection.Execute($"DELETE FROM {SqliteSchema.Quote(contract.Table)}", transaction);
             }
             long loaded;
             await using (var stream = await openProcessed(ct).ConfigureAwait(false))
@@ -76,20 +75,17 @@ public sealed class SqliteTableLoader : ITableLoader
                   contract_location, contract_version_id, contract_sha256)
                 VALUES (@RunId, @Dataset, @Table, @Source, @Rows, @Mode, @LoadedAt, @ContractLocation, @ContractVersionId, @ContractSha256)
                 """,
-                new
-                {
-                    ContractLocation = request.ContractSource?.Location,
-                    ContractVersionId = request.ContractSource?.VersionId,
-                    ContractSha256 = request.ContractSource?.Sha256,
-                    request.RunId,
-                    contract.Dataset,
-                    contract.Table,
-                    request.Source,
-                    Rows = loaded,
-                    Mode = contract.LoadMode.ToString().ToLowerInvariant(),
-                    LoadedAt = SqliteValues.TimestampToText((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10),
-                },
-                transaction);
+                transaction,
+                ("@RunId", request.RunId),
+                ("@Dataset", contract.Dataset),
+                ("@Table", contract.Table),
+                ("@Source", request.Source),
+                ("@Rows", loaded),
+                ("@Mode", contract.LoadMode.ToString().ToLowerInvariant()),
+                ("@LoadedAt", SqliteValues.TimestampToText((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10)),
+                ("@ContractLocation", request.ContractSource?.Location),
+                ("@ContractVersionId", request.ContractSource?.VersionId),
+                ("@ContractSha256", request.ContractSource?.Sha256));
             transaction.Commit();
             return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method) { SchemaChanges = changes };
         }

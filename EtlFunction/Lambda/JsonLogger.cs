@@ -80,7 +80,8 @@ public sealed class JsonLogger(TextWriter output, TimeProvider? clock = null)
                 foreach (var item in list) w.WriteStringValue(item);
                 w.WriteEndArray();
                 break;
-            default: JsonSerializer.Serialize(w, value, value.GetType(), Json.Options); break;
+            // Any other value (e.g. the counts dictionary) must be a type JsonContext lists: GetTypeInfo throws otherwise.
+            default: JsonSerializer.Serialize(w, value, Json.Options.GetTypeInfo(value.GetType())); break;
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed record QuarantineEntry(
         ErrorDocument? doc;
         try
         {
-            doc = JsonSerializer.Deserialize<ErrorDocument>(errorText, Json.Options);
+            doc = JsonSerializer.Deserialize(errorText, Json.Context.ErrorDocument);
         }
         catch (JsonException e)
         {
@@ -53,7 +53,7 @@ public sealed record QuarantineEntry(
         {
             try
             {
-                marker = JsonSerializer.Deserialize<ReplayMarker>(markerText, Json.Options);
+                marker = JsonSerializer.Deserialize(markerText, Json.Context.ReplayMarker);
             }
             catch (JsonException)
             {
@@ -68,9 +68,9 @@ public sealed record QuarantineEntry(
     }
 
     /// <summary>The part of <c>error.json</c> a replay needs.</summary>
-    private sealed record ErrorDocument(string? RunId, SourceDocument? Source, string? Error, DateTimeOffset QuarantinedAt);
+    internal sealed record ErrorDocument(string? RunId, SourceDocument? Source, string? Error, DateTimeOffset QuarantinedAt);
 
-    private sealed record SourceDocument(string? Bucket, string? Key, string? Etag);
+    internal sealed record SourceDocument(string? Bucket, string? Key, string? Etag);
 }
 
 /// <summary>

@@ -33,7 +33,7 @@ public static class ReplayExecutor
         await ctx.Store.TagAsync(e.SourceBucket, e.SourceKey, tags, ct).ConfigureAwait(false);
         var marker = new ReplayMarker(e.RunId, e.QuarantinedAt, ctx.Clock.GetUtcNow(), e.SourceBucket, e.SourceKey,
             item.Action == ReplayAction.Restore ? "restore" : "in-place", force);
-        await ctx.Store.PutTextAsync(ctx.Buckets.Processed, QuarantineEntry.MarkerKey(e.RunId), JsonSerializer.Serialize(marker, Json.Indented), ct).ConfigureAwait(false);
+        await ctx.Store.PutTextAsync(ctx.Buckets.Processed, QuarantineEntry.MarkerKey(e.RunId), JsonSerializer.Serialize(marker, Json.IndentedContext.ReplayMarker), ct).ConfigureAwait(false);
         if (!run) return new ReplayOutcome(item, null, null);
         try
         {

@@ -70,7 +70,7 @@ public static class ArchiveStep
         if (part is { } p)
         {
             var listKey = Buckets.PieceKey(state.Dataset, state.RunId, p, "archive.json");
-            await ctx.Store.PutTextAsync(ctx.Buckets.Processed, listKey, System.Text.Json.JsonSerializer.Serialize(refs, Json.Options), ct).ConfigureAwait(false);
+            await ctx.Store.PutTextAsync(ctx.Buckets.Processed, listKey, System.Text.Json.JsonSerializer.Serialize(refs, Json.Context.ListArchiveRef), ct).ConfigureAwait(false);
         }
         ctx.Log($"archive{(part is null ? "" : $" part {part}")}: {total} rows in {refs.Count} Parquet file(s)");
         return (state with { Archive = refs }).WithTiming("archive", sw.Elapsed.TotalSeconds);

@@ -44,15 +44,10 @@ public static class FinalizeStep
             ArchiveFiles = archiveList?.Count,
         };
         final = final.WithTiming("finalize", sw.Elapsed.TotalSeconds);
-        var manifest = new
-        {
-            manifestVersion = 1,
-            completedAt = ctx.Clock.GetUtcNow(),
-            // the columns this run's load added to the table (schema_evolution: add_columns); usually empty
-            schemaChanges = final.SchemaChanges ?? [],
-            run = final with { Archive = archiveList },
-        };
-        await ctx.Store.PutTextAsync(ctx.Buckets.Archive, key, JsonSerializer.Serialize(manifest, Json.Indented), ct).ConfigureAwait(false);
+        // SchemaChanges: the columns this run's load added to the table (schema_evolution: add_columns); usually empty.
+        var manifest = new RunManifest(ManifestVersion: 1, CompletedAt: ctx.Clock.GetUtcNow(), SchemaChanges: final.SchemaChanges ?? [],
+            Run: final with { Archive = archiveList });
+        await ctx.Store.PutTextAsync(ctx.Buckets.Archive, key, JsonSerializer.Serialize(manifest, Json.IndentedContext.RunManifest), ct).ConfigureAwait(false);
         return final;
     }
 
@@ -89,7 +84,7 @@ public static class FinalizeStep
             var key = Buckets.PieceKey(state.Dataset, state.RunId, i, "archive.json");
             var text = await ctx.Store.TryGetTextAsync(ctx.Buckets.Processed, key, ct).ConfigureAwait(false)
                 ?? throw new EtlException(ErrorType.DataLossError, $"part {i} of {parts} was not archived ({ctx.Store.Describe(ctx.Buckets.Processed, key)} is missing)");
-            var refs = JsonSerializer.Deserialize<List<ArchiveRef>>(text, Json.Options);
+            var refs = JsonSerializer.Deserialize(text, Json.Context.ListArchiveRef);
             all.AddRange(refs ?? []);
         }
         return all;

@@ -31,7 +31,7 @@ public static class MergeStep
             var key = Buckets.PieceKey(run.Dataset, run.RunId, i, "json");
             var text = await store.TryGetTextAsync(bucket, key, ct).ConfigureAwait(false)
                 ?? throw new EtlException(ErrorType.InternalError, $"merge: piece {i} of {n} has no counts at {store.Describe(bucket, key)}: it did not complete");
-            results[i] = JsonSerializer.Deserialize<CleanResult>(text, Json.Options)
+            results[i] = JsonSerializer.Deserialize(text, Json.Context.CleanResult)
                 ?? throw new EtlException(ErrorType.InternalError, $"merge: the counts of piece {i} are empty");
         }
 
@@ -77,7 +77,7 @@ public static class MergeStep
                 ordinalBase += rows;
             }
             var listKey = Buckets.PartListKey(run.Dataset, run.RunId);
-            var listInfo = await store.PutTextAsync(bucket, listKey, JsonSerializer.Serialize(new PartList(list), Json.Options), ct).ConfigureAwait(false);
+            var listInfo = await store.PutTextAsync(bucket, listKey, JsonSerializer.Serialize(new PartList(list), Json.Context.PartList), ct).ConfigureAwait(false);
 
             var result = PartMerger.Summarize(results, decision, results.Sum(r => r.ProcessedBytes));
             if (!result.Balanced) throw new EtlException(ErrorType.InternalError, $"merge: row accounting does not balance: {CsvCleaner.Describe(result)}");

@@ -61,7 +61,7 @@ public static class PieceStep
             await keys.CommitAsync(ct).ConfigureAwait(false);
         }
         // The counts last: the merge takes a piece whose counts exist as complete.
-        await store.PutTextAsync(bucket, Buckets.PieceKey(run.Dataset, run.RunId, piece.Index, "json"), JsonSerializer.Serialize(result, Json.Options), ct).ConfigureAwait(false);
+        await store.PutTextAsync(bucket, Buckets.PieceKey(run.Dataset, run.RunId, piece.Index, "json"), JsonSerializer.Serialize(result, Json.Context.CleanResult), ct).ConfigureAwait(false);
         ctx.Log($"piece {piece.Index} [{piece.Start}, {piece.End}): {CsvCleaner.Describe(result)}");
         return new PieceResult(piece.Index, result.RowsRead, result.RowsWritten, result.RowsRejected, Math.Round(sw.Elapsed.TotalSeconds, 3));
     }

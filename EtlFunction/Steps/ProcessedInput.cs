@@ -68,7 +68,7 @@ internal static class ProcessedInput
         var text = await StepSupport.ReadNamedAsync(ctx, listRef, "part list", () => ctx.Store.GetTextAsync(listRef.Bucket, listRef.Key, ct)).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize<PartList>(text, Json.Options)
+            return JsonSerializer.Deserialize(text, Json.Context.PartList)
                 ?? throw new EtlException(ErrorType.InvalidInput, $"the part list {ctx.Store.Describe(listRef.Bucket, listRef.Key)} is empty");
         }
         catch (JsonException e)

@@ -31,18 +31,10 @@ public static class QuarantineStep
         {
             await ctx.Store.CopyAsync(bucket, key, ctx.Buckets.Processed, prefix + Path.GetFileName(key), ct).ConfigureAwait(false);
         }
-        var doc = new
-        {
-            runId,
-            source = new { bucket, key, etag },
-            error = failure.Error,
-            cause = failure.Cause,
-            failedState = failure.FailedState,
-            executionName = failure.ExecutionName,
-            quarantinedAt = ctx.Clock.GetUtcNow(),
-        };
+        var doc = new QuarantineRecord(runId, new QuarantineSource(bucket, key, etag), failure.Error, failure.Cause,
+            failure.FailedState, failure.ExecutionName, ctx.Clock.GetUtcNow());
         var errorKey = prefix + "error.json";
-        await ctx.Store.PutTextAsync(ctx.Buckets.Processed, errorKey, JsonSerializer.Serialize(doc, Json.Indented), ct).ConfigureAwait(false);
+        await ctx.Store.PutTextAsync(ctx.Buckets.Processed, errorKey, JsonSerializer.Serialize(doc, Json.IndentedContext.QuarantineRecord), ct).ConfigureAwait(false);
         if (info is not null)
         {
             // Mark the source where it lies, so a listing of the landing bucket shows what failed and why.

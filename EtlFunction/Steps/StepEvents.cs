@@ -38,7 +38,7 @@ public static class StepEvents
         {
             if (node is JsonArray arr)
             {
-                var states = arr.Select(n => n.Deserialize<RunState>(Json.Options) ?? throw Bad()).ToList();
+                var states = arr.Select(n => n.Deserialize(Json.Context.RunState) ?? throw Bad()).ToList();
                 if (states.Count == 0) throw Bad();
                 // The load branch's state carries the load fields, the other branch the archive (a split run's
                 // archive branch returns the merge state: its files are listed beside the parts).
@@ -46,7 +46,7 @@ public static class StepEvents
                     ?? states.FirstOrDefault(s => s.Archive is null) ?? states[0];
                 return states.Where(s => !ReferenceEquals(s, load)).Aggregate(load, LocalPipeline.Merge);
             }
-            return node.Deserialize<RunState>(Json.Options) ?? throw Bad();
+            return node.Deserialize(Json.Context.RunState) ?? throw Bad();
         }
         catch (JsonException e)
         {
@@ -55,12 +55,12 @@ public static class StepEvents
     }
 
     /// <summary>The input of a Distributed Map item or of the merge: <c>{"run": …, "piece": …}</c> / <c>{"run": …}</c>.</summary>
-    public static T ParseSplit<T>(string json, string step)
+    public static T ParseSplit<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string step)
     {
         var node = Parse(json);
         try
         {
-            return node.Deserialize<T>(Json.Options) ?? throw Bad();
+            return node.Deserialize(type) ?? throw Bad();
         }
         catch (JsonException e)
         {

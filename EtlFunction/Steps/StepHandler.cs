@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace EtlFunction.Steps;
 
@@ -13,10 +14,10 @@ public sealed record StepOutcome(object Result, string Json);
 /// </summary>
 public sealed class StepHandler
 {
-    private readonly Func<StepContext, string, CancellationToken, Task<object>> _run;
+    private readonly Func<StepContext, string, CancellationToken, Task<StepOutcome>> _run;
     private readonly Func<RunState, IEnumerable<Metric?>> _measure;
 
-    private StepHandler(string name, string summary, Func<StepContext, string, CancellationToken, Task<object>> run, Func<RunState, IEnumerable<Metric?>>? measure)
+    private StepHandler(string name, string summary, Func<StepContext, string, CancellationToken, Task<StepOutcome>> run, Func<RunState, IEnumerable<Metric?>>? measure)
     {
         Name = name;
         Summary = summary;
@@ -39,15 +40,20 @@ public sealed class StepHandler
         Func<StepContext, string, TInput> parse,
         Func<StepContext, TInput, CancellationToken, Task<TResult>> run,
         Func<RunState, IEnumerable<Metric?>>? measure = null)
-        where TResult : notnull =>
-        new(name, summary, async (ctx, json, ct) => await run(ctx, parse(ctx, json), ct).ConfigureAwait(false), measure);
-
-    /// <summary>Parses the event, runs the step and serializes its result with <see cref="Json.Options"/>.</summary>
-    public async Task<StepOutcome> InvokeAsync(StepContext ctx, string input, CancellationToken ct)
+        where TResult : notnull
     {
-        var result = await _run(ctx, input, ct).ConfigureAwait(false);
-        return new StepOutcome(result, JsonSerializer.Serialize(result, result.GetType(), Json.Options));
+        // Resolved here, when the registry is built, so a result type missing from JsonContext fails every
+        // test that touches a handler instead of the first invocation of that step.
+        var type = (JsonTypeInfo<TResult>)Json.Options.GetTypeInfo(typeof(TResult));
+        return new(name, summary, async (ctx, json, ct) =>
+        {
+            var result = await run(ctx, parse(ctx, json), ct).ConfigureAwait(false);
+            return new StepOutcome(result, JsonSerializer.Serialize(result, type));
+        }, measure);
     }
+
+    /// <summary>Parses the event, runs the step and serializes its result with <see cref="Json.Context"/>.</summary>
+    public Task<StepOutcome> InvokeAsync(StepContext ctx, string input, CancellationToken ct) => _run(ctx, input, ct);
 
     /// <summary>The counts this step reports from the run state it returned (only those it produced).</summary>
     public IReadOnlyList<Metric> Measure(RunState state) => _measure(state).OfType<Metric>().ToList();

@@ -21,9 +21,9 @@ public static class StepRegistry
                 Metric.Bytes(Metric.BytesWritten, (s.Processed?.Size ?? 0) + (s.Rejects?.Size ?? 0)),
             ]),
         StepHandler.Create("piece", "clean one piece of a split run",
-            (_, json) => StepEvents.ParseSplit<PieceInput>(json, "piece"), PieceStep.RunAsync),
+            (_, json) => StepEvents.ParseSplit(json, Json.Context.PieceInput, "piece"), PieceStep.RunAsync),
         StepHandler.Create("merge", "dedupe a split run's pieces in file order",
-            (_, json) => StepEvents.ParseSplit<MergeInput>(json, "merge").Run, MergeStep.RunAsync),
+            (_, json) => StepEvents.ParseSplit(json, Json.Context.MergeInput, "merge").Run, MergeStep.RunAsync),
         StepHandler.Create("load", "load the processed rows into the database",
             (_, json) => StepEvents.ParseState(json), LoadStep.RunAsync,
             s => [

@@ -90,7 +90,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
     {
         var path = PathOf(bucket, key);
         if (!File.Exists(path)) throw new FileNotFoundException($"no object {bucket}/{key}", path);
-        await File.WriteAllTextAsync(path + TagsSuffix, System.Text.Json.JsonSerializer.Serialize(tags), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path + TagsSuffix, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>(tags), Steps.Json.Context.DictionaryStringString), ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string bucket, string key, CancellationToken ct = default)
@@ -98,7 +98,7 @@ public sealed class FolderObjectStore(string root) : IObjectStore
         var side = PathOf(bucket, key) + TagsSuffix;
         if (!File.Exists(side)) return new Dictionary<string, string>();
         var text = await File.ReadAllTextAsync(side, ct).ConfigureAwait(false);
-        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? [];
+        return System.Text.Json.JsonSerializer.Deserialize(text, Steps.Json.Context.DictionaryStringString) ?? [];
     }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct = default)

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Cold start of the function in its two forms under the same Lambda Runtime API emulator (@vercel/fun,
-# scripts/lambda-emulator/invoke.cjs): the published binary started as `bootstrap`, and the container image
-# started by `docker run --network host IMAGE HANDLER` (scripts/lambda-emulator.sh container-dir). A measurement,
-# not a test: it prints medians and ranges and asserts nothing about them.
+# Cold start of the function in its forms under the same Lambda Runtime API emulator (@vercel/fun,
+# scripts/lambda-emulator/invoke.cjs): the published ReadyToRun binary started as `bootstrap` ("binary"), the
+# Native AOT binary the same way ("aot", scripts/lambda-emulator.sh publish DIR --aot), and the container image
+# started by `docker run --network host IMAGE HANDLER` ("image", scripts/lambda-emulator.sh container-dir).
+# A measurement, not a test: it prints medians and ranges and asserts nothing about them.
 #
 #   bash scripts/bench.sh coldstart [N]      (or bash scripts/bench/coldstart.sh [N]; default N=7)
+#   ETL_COLDSTART_FORMS="binary aot" bash scripts/bench.sh coldstart [N]
+#                                            the forms to compare (default "binary image"; any of binary, aot,
+#                                            image); without image no Docker engine is needed
 #
 # Each round starts one fresh instance of each form (in alternating order, so both see the same machine load)
 # and sends it the same two events: the first answer is the cold start (process or container start → first
@@ -16,7 +20,7 @@
 # the function's last answer).
 #
 # Needs: the publish folder (artifacts/lambda/function, published when missing; ETL_COLDSTART_PUBLISH_DIR reuses
-# another), the image (ETL_IMAGE, default etl-function:test, built with scripts/docker.sh image when missing), the
+# another), for aot the AOT publish folder (artifacts/lambda/function-aot, likewise; ETL_COLDSTART_AOT_DIR), the image (ETL_IMAGE, default etl-function:test, built with scripts/docker.sh image when missing), the
 # private Docker engine (scripts/docker.sh start: started when not running and then left running), and s3rver from
 # scripts/test-services.sh (started when not running and stopped again at the end).
 set -euo pipefail
@@ -24,17 +28,27 @@ cd "$(dirname "$0")/../.."
 repo=$PWD
 rounds=${1:-7}
 image=${ETL_IMAGE:-etl-function:test}
+read -r -a forms <<<"${ETL_COLDSTART_FORMS:-binary image}"
 log() { echo "coldstart: $*" >&2; }
+has() { [[ " ${forms[*]} " == *" $1 "* ]]; }
+for f in "${forms[@]}"; do [[ $f == binary || $f == aot || $f == image ]] || { log "unknown form $f (binary, aot, image)"; exit 2; }; done
 
 bash scripts/lambda-emulator.sh install
 publish=${ETL_COLDSTART_PUBLISH_DIR:-$repo/artifacts/lambda/function}
-if [[ ! -x "$publish/bootstrap" ]]; then
+if has binary && [[ ! -x "$publish/bootstrap" ]]; then
   log "publishing the binary to $publish"
   bash scripts/lambda-emulator.sh publish "$publish"
 fi
-bash scripts/docker.sh status >/dev/null 2>&1 || bash scripts/docker.sh start
-eval "$(bash scripts/docker.sh env)"
-docker image inspect "$image" >/dev/null 2>&1 || bash scripts/docker.sh image "$image"
+aot_dir=${ETL_COLDSTART_AOT_DIR:-$repo/artifacts/lambda/function-aot}
+if has aot && [[ ! -x "$aot_dir/bootstrap" ]]; then
+  log "publishing the Native AOT binary to $aot_dir"
+  bash scripts/lambda-emulator.sh publish "$aot_dir" --aot
+fi
+if has image; then
+  bash scripts/docker.sh status >/dev/null 2>&1 || bash scripts/docker.sh start
+  eval "$(bash scripts/docker.sh env)"
+  docker image inspect "$image" >/dev/null 2>&1 || bash scripts/docker.sh image "$image"
+fi
 
 stop_services=""
 bash scripts/test-services.sh status >/dev/null 2>&1 || stop_services=1
@@ -46,7 +60,7 @@ source "$services_env"
 tmp=$(mktemp -d /tmp/etl-coldstart.XXXXXX)
 trap 'rm -rf "$tmp"; [[ -z $stop_services ]] || bash scripts/test-services.sh stop' EXIT
 container="$tmp/container"
-bash scripts/lambda-emulator.sh container-dir "$container" "$image"
+if has image; then bash scripts/lambda-emulator.sh container-dir "$container" "$image"; fi
 
 # Three buckets and the sample on s3rver (it takes unsigned bucket and object PUTs).
 b="coldstart-$(date +%s)-$$"
@@ -78,6 +92,7 @@ invoke() {
     || { log "$form $name: unexpected answers"; exit 1; }
 }
 binary() { invoke binary "$publish" "$@" --env "ETL_CONTRACTS=$repo/contracts"; }
+aot() { invoke aot "$aot_dir" "$@" --env "ETL_CONTRACTS=$repo/contracts"; }
 # The image has its own contracts (/var/task/contracts) and gets no host path.
 image() { invoke image "$container" "$@"; }
 bare() {
@@ -88,32 +103,42 @@ bare() {
   printf 'image\tbare container (docker run /bin/true)\t%s\t\n' "$(( (t1 - t0) / 1000 ))e-3" >>"$samples"
 }
 
-log "$rounds rounds: binary ($publish) and image ($image), alternating"
+log "$rounds rounds: ${forms[*]}, in alternating order"
 for round in $(seq 1 "$rounds"); do
-  if (( round % 2 )); then order=(binary image); else order=(image binary); fi
+  order=("${forms[@]}")
+  if (( round % 2 == 0 )); then order=(); for (( i = ${#forms[@]} - 1; i >= 0; i-- )); do order+=("${forms[i]}"); done; fi
   for form in "${order[@]}"; do
     "$form" plan '{}' init
     "$form" preprocess "$event" preprocess
   done
-  bare
+  if has image; then bare; fi
   log "round $round of $rounds done"
 done
 rm -rf "${ETL_TEST_SERVICES_DIR:-.test-services}/s3/data/$b-"*   # s3rver keeps a bucket as a folder
 
-node - "$samples" "$rounds" "$image" <<'EOF'
-const [file, rounds, image] = process.argv.slice(2);
+node - "$samples" "$rounds" "$image" "${forms[@]}" <<'EOF'
+const [file, rounds, image, ...forms] = process.argv.slice(2);
 const rows = require('fs').readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split('\t'));
 const pick = (form, name, col) => rows.filter((r) => r[0] === form && r[1] === name).map((r) => Number(r[col])).filter((x) => !Number.isNaN(x));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const cell = (xs) => xs.length ? `${Math.round(median(xs))} (${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))})` : '';
-console.log(`Cold start under @vercel/fun, median (min–max) of ${rounds} fresh instances each, ms; image ${image}:`);
-console.log('| measurement | binary | image | image − binary (medians) |');
-console.log('|---|---:|---:|---:|');
+const names = { binary: 'binary (ReadyToRun)', aot: 'binary (Native AOT)', image: 'image' };
+// The comparisons quoted: image − binary (the container's cost), aot ÷ binary (the AOT build's gain).
+const extra = [];
+if (forms.includes('binary') && forms.includes('image')) extra.push(['image − binary (medians)', (m) => `${Math.round(m.image - m.binary)}`]);
+if (forms.includes('binary') && forms.includes('aot')) extra.push(['aot ÷ binary (medians)', (m) => (m.aot / m.binary).toFixed(2)]);
+console.log(`Cold start under @vercel/fun, median (min–max) of ${rounds} fresh instances each, ms${forms.includes('image') ? `; image ${image}` : ''}:`);
+console.log(`| measurement | ${forms.map((f) => names[f]).join(' | ')} |${extra.map(([h]) => ` ${h} |`).join('')}`);
+console.log(`|---|${forms.map(() => '---:').join('|')}|${extra.map(() => '---:|').join('')}`);
 for (const [name, label] of [['init', '`plan {}` (start-up only)'], ['preprocess', '`preprocess` titanic on s3rver']]) {
   for (const [col, what] of [[2, 'cold: start → first response'], [3, 'warm: second invoke']]) {
-    const a = pick('binary', name, col); const b = pick('image', name, col);
-    console.log(`| ${label}, ${what} | ${cell(a)} | ${cell(b)} | ${Math.round(median(b) - median(a))} |`);
+    const m = Object.fromEntries(forms.map((f) => [f, median(pick(f, name, col))]));
+    console.log(`| ${label}, ${what} | ${forms.map((f) => cell(pick(f, name, col))).join(' | ')} |${extra.map(([, f]) => ` ${f(m)} |`).join('')}`);
   }
 }
-console.log(`| bare container: \`docker run --rm --network none --entrypoint /bin/true\` (create, start, exit, remove) | | ${cell(pick('image', 'bare container (docker run /bin/true)', 2))} | |`);
+if (forms.includes('image')) {
+  const i = forms.indexOf('image');
+  const cells = forms.map((f, j) => (j === i ? cell(pick('image', 'bare container (docker run /bin/true)', 2)) : ''));
+  console.log(`| bare container: \`docker run --rm --network none --entrypoint /bin/true\` (create, start, exit, remove) | ${cells.join(' | ')} |${extra.map(() => ' |').join('')}`);
+}
 EOF

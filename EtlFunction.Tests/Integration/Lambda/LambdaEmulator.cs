@@ -24,6 +24,9 @@ internal sealed record EmulatorRun(IReadOnlyList<EmulatorResult> Results, string
 /// </summary>
 internal static class LambdaEmulator
 {
+    // The emulator's own result file (not a project document): the test reads it with the reflection serializer.
+    private static readonly JsonSerializerOptions ResultOptions = new(JsonSerializerDefaults.Web);
+
     private static readonly Lazy<Task<string?>> Install = new(InstallAsync);
     private static readonly Lazy<Task<string>> Publish = new(PublishAsync);
 
@@ -73,7 +76,7 @@ internal static class LambdaEmulator
         {
             var run = await ChildProcess.RunAsync("node", args, env: credentials, timeout: TimeSpan.FromMinutes(3));
             Assert.That(run.ExitCode, Is.Zero, $"invoke.cjs failed:\n{run.Stderr}\n{run.Stdout}");
-            var results = JsonSerializer.Deserialize<List<EmulatorResult>>(await File.ReadAllTextAsync(output), Steps.Json.Options)!;
+            var results = JsonSerializer.Deserialize<List<EmulatorResult>>(await File.ReadAllTextAsync(output), ResultOptions)!;
             foreach (var r in results) TestContext.Progress.WriteLine($"  fun invoke #{r.Index} {handler}: {r.Ms:F1} ms{(r.FunctionError is null ? "" : $" ({r.FunctionError})")}");
             return new EmulatorRun(results, run.Stdout);
         }
@@ -89,17 +92,26 @@ internal static class LambdaEmulator
         return install.ExitCode == 0 ? null : $"scripts/lambda-emulator.sh install failed: {install.Stderr.Trim()} {install.Stdout.Trim()}";
     }
 
+    /// <summary>
+    /// ETL_TEST_LAMBDA_AOT=true: the tests run the Native AOT binary (<c>lambda-emulator.sh publish DIR --aot</c>)
+    /// instead of the ReadyToRun one.
+    /// </summary>
+    public static bool Aot { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_AOT"), "true", StringComparison.OrdinalIgnoreCase);
+
     private static async Task<string> PublishAsync()
     {
         if (Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } reuse && File.Exists(Path.Combine(reuse, "bootstrap")))
         {
             return reuse;
         }
-        var dir = Path.Combine(RepoPaths.Root, "artifacts", "lambda", "function");
+        var aot = Aot;
+        var dir = Path.Combine(RepoPaths.Root, "artifacts", "lambda", aot ? "function-aot" : "function");
         var sw = Stopwatch.StartNew();
-        var publish = await ChildProcess.RunAsync("bash", [Script, "publish", dir], timeout: TimeSpan.FromMinutes(10));
+        string[] args = aot ? [Script, "publish", dir, "--aot"] : [Script, "publish", dir];
+        var publish = await ChildProcess.RunAsync("bash", args, timeout: TimeSpan.FromMinutes(aot ? 20 : 10));
         if (publish.ExitCode != 0) Assert.Fail($"publishing the Lambda binary failed:\n{publish.Stdout}\n{publish.Stderr}");
-        TestContext.Progress.WriteLine($"  published the Lambda binary in {sw.Elapsed.TotalSeconds:F1} s: {dir}");
+        TestContext.Progress.WriteLine($"  published the {(aot ? "Native AOT" : "ReadyToRun")} Lambda binary in {sw.Elapsed.TotalSeconds:F1} s: {dir}");
         return dir;
     }
 }

@@ -124,7 +124,16 @@ public class PublishedBinaryUnderEmulatorTests
         var dir = await LambdaEmulator.PublishDirAsync();
         Assert.That(File.Exists(Path.Combine(dir, "ParquetSharpNative.so")), "ParquetSharp native library");
         Assert.That(File.Exists(Path.Combine(dir, "libe_sqlite3.so")), "SQLite native library");
-        Assert.That(File.Exists(Path.Combine(dir, "libcoreclr.so")), "self-contained: the runtime is in the folder");
+        if (LambdaEmulator.Aot)
+        {
+            // Native AOT: the runtime and the app are compiled into the one executable; no IL, no JIT.
+            Assert.That(File.Exists(Path.Combine(dir, "EtlFunction.dll")), Is.False, "Native AOT: no IL assembly");
+            Assert.That(File.Exists(Path.Combine(dir, "libcoreclr.so")), Is.False, "Native AOT: no CoreCLR");
+        }
+        else
+        {
+            Assert.That(File.Exists(Path.Combine(dir, "libcoreclr.so")), "self-contained: the runtime is in the folder");
+        }
         Assert.That(File.Exists(Path.Combine(dir, "bootstrap")));
     }
 }

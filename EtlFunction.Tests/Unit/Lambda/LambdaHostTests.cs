@@ -20,7 +20,7 @@ public class LambdaHostTests
         Assert.That(posted.Path, Is.EqualTo($"/2018-06-01/runtime/invocation/{id}/response"));
         Assert.That(posted.ErrorTypeHeader, Is.Null);
         Assert.That(posted.ContentType, Does.StartWith("application/json"));
-        var state = JsonSerializer.Deserialize<RunState>(posted.Body, Json.Options)!;
+        var state = JsonSerializer.Deserialize(posted.Body, Json.Context.RunState)!;
         Assert.That(state.Dataset, Is.EqualTo("titanic"));
         Assert.That(state.RowsRead, Is.EqualTo(900));
         Assert.That(state.RowsRead, Is.EqualTo(state.RowsWritten + state.RowsFiltered + state.RowsRejected + state.RowsDeduplicated));

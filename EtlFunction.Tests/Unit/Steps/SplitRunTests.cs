@@ -66,7 +66,7 @@ public class SplitRunTests
         var merged = await MergeStep.RunAsync(ctx, run);
         var load = await LoadStep.RunAsync(ctx, merged);
         for (var i = merged.PartCount!.Value - 1; i >= 0; i--) await ArchiveStep.RunAsync(ctx, merged, i);
-        var state = StepEvents.ParseState(JsonSerializer.Serialize(new[] { load, merged }, Json.Options));
+        var state = StepEvents.ParseState($"[{JsonSerializer.Serialize(load, Json.Context.RunState)},{JsonSerializer.Serialize(merged, Json.Context.RunState)}]");
         var final = await FinalizeStep.RunAsync(ctx, state);
         return await OutcomeOf(ctx, final, plan);
     }

@@ -30,7 +30,7 @@ public class StepEventsTests
         var src = new ObjectRef("l", "d/x.csv");
         var load = new RunState { RunId = "r", Dataset = "d", Source = src, RowsLoaded = 5, Timings = new() { ["load"] = 1 } };
         var archive = new RunState { RunId = "r", Dataset = "d", Source = src, Archive = [new ArchiveRef("a", "k", "2024-01-01", 5)], Timings = new() { ["archive"] = 2 } };
-        var json = System.Text.Json.JsonSerializer.Serialize(new[] { archive, load }, Json.Options);
+        var json = $"[{System.Text.Json.JsonSerializer.Serialize(archive, Json.Context.RunState)},{System.Text.Json.JsonSerializer.Serialize(load, Json.Context.RunState)}]";
         var merged = StepEvents.ParseState(json);
         Assert.That(merged.RowsLoaded, Is.EqualTo(5));
         Assert.That(merged.Archive, Has.Count.EqualTo(1));
