@@ -17,7 +17,8 @@ public class SchemaChangesStateTests
             SchemaChanges = [new SchemaChange("people", "email", "string", "LONGTEXT")],
         };
         var archive = new RunState { RunId = "r", Dataset = "people", Source = source, Archive = [new ArchiveRef("archive", "k", "2024-01-01", 2)] };
-        var json = JsonSerializer.Serialize(new[] { archive, load }, Json.Options);
+        // The Parallel state's output: an array of the two branches' states.
+        var json = $"[{JsonSerializer.Serialize(archive, Json.Context.RunState)},{JsonSerializer.Serialize(load, Json.Context.RunState)}]";
 
         var merged = StepEvents.ParseState(json);
 
