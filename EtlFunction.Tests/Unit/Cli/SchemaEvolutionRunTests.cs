@@ -23,22 +23,7 @@ public class SchemaEvolutionRunTests
     private static string V2Contract() => V1.Replace("  - {name: name, type: string}", "  - {name: name, type: string}\n  - {name: email, source: Email, type: string}", StringComparison.Ordinal)
         + "\nschema_evolution: add_columns\n";
 
-    private static List<object?[]> Rows(string db, string sql)
-    {
-        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (r.Read())
-        {
-            var row = new object?[r.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static List<object?[]> Rows(string db, string sql) => Database.SqliteTestDb.QueryFile(db, sql);
 
     /// <summary>
     /// <c>run</c> of <c>people-1.csv</c> (id, name) with the v1 contract, then of <c>people-2.csv</c> (id, name, Email)

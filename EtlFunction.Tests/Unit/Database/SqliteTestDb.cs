@@ -36,9 +36,16 @@ internal sealed class SqliteTestDb : IDisposable
     }
 
     /// <summary>All rows of a query, each value as SQLite returned it (long, double, string or null).</summary>
-    public List<object?[]> Query(string sql)
+    public List<object?[]> Query(string sql) => QueryFile(DatabasePath, sql);
+
+    /// <summary>All rows of a query on any SQLite file (read-only), each value as SQLite returned it.</summary>
+    public static List<object?[]> QueryFile(string databasePath, string sql)
     {
-        using var c = Open();
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
