@@ -28,7 +28,10 @@ public static class ContractDiff
         var newCols = @new.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var c in @new.Columns.Where(c => !oldCols.ContainsKey(c.Name)))
         {
-            Add(ChangeArea.Table, $"column {c.Name} added ({MySqlSchema.DeclaredType(@new, c)}{Null(c)}): an existing table needs ALTER TABLE ... ADD COLUMN before the next load");
+            var evolves = @new.SchemaEvolution == SchemaEvolution.AddColumns && !MySqlSchema.IsNotNull(@new, c);
+            Add(ChangeArea.Table, evolves
+                ? $"column {c.Name} added ({MySqlSchema.DeclaredType(@new, c)}{Null(c)}): the next load adds it to an existing table (schema_evolution: add_columns; old rows read NULL)"
+                : $"column {c.Name} added ({MySqlSchema.DeclaredType(@new, c)}{Null(c)}): an existing table needs ALTER TABLE ... ADD COLUMN before the next load");
             Add(ChangeArea.Parquet, $"column {c.Name} added ({c.Type}{Null(c)})");
         }
         foreach (var c in old.Columns.Where(c => !newCols.ContainsKey(c.Name)))
@@ -60,6 +63,10 @@ public static class ContractDiff
         {
             Add(ChangeArea.Table, $"primary key [{string.Join(", ", old.PrimaryKey)}] -> [{string.Join(", ", @new.PrimaryKey)}]: an existing table's key must be changed before the next load");
         }
+        if (old.SchemaEvolution != @new.SchemaEvolution)
+        {
+            Add(ChangeArea.Table, $"schema_evolution {Evolution(old)} -> {Evolution(@new)}");
+        }
         if (old.LoadMode != @new.LoadMode) Add(ChangeArea.Table, $"load mode {Lower(old.LoadMode)} -> {Lower(@new.LoadMode)}");
         if (old.Dedupe != @new.Dedupe) Add(ChangeArea.Rows, $"dedupe {Lower(old.Dedupe)} -> {Lower(@new.Dedupe)}");
         if (old.Archive.PartitionBy != @new.Archive.PartitionBy)
@@ -75,6 +82,8 @@ public static class ContractDiff
         }
         return changes;
     }
+
+    private static string Evolution(DatasetContract c) => c.SchemaEvolution == SchemaEvolution.AddColumns ? "add_columns" : "none";
 
     /// <summary>A column's parsing rules (null values, formats, transforms, checks) as canonical YAML lines.</summary>
     private static List<string> RuleLines(ColumnSpec c)

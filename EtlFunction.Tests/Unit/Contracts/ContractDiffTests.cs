@@ -50,6 +50,20 @@ public class ContractDiffTests
     }
 
     [Test]
+    public void Compare_ColumnsAddedUnderSchemaEvolution_NullableOnesNeedNoAlter()
+    {
+        var changes = Diff(Base.Replace("primary_key", "  - {name: email, type: string}\n  - {name: amount, type: \"decimal(10,2)\", nullable: false}\nprimary_key", StringComparison.Ordinal)
+            + "\nschema_evolution: add_columns\n");
+
+        Assert.That(In(changes, ChangeArea.Table), Is.EqualTo(new[]
+        {
+            "column email added (LONGTEXT NULL): the next load adds it to an existing table (schema_evolution: add_columns; old rows read NULL)",
+            "column amount added (DECIMAL(10,2) NOT NULL): an existing table needs ALTER TABLE ... ADD COLUMN before the next load",
+            "schema_evolution none -> add_columns",
+        }));
+    }
+
+    [Test]
     public void Compare_ColumnRemovedAndTypeWidened_BothReported()
     {
         var changes = Diff(Base.Replace("  - {name: note, type: string}\n", "", StringComparison.Ordinal).Replace("name: score, type: int32", "name: score, type: int64", StringComparison.Ordinal));
