@@ -77,7 +77,7 @@ public class BinaryAndImageAgreeTests
     /// <summary>
     /// The manifest with this execution's own names replaced (buckets, run id, database) and what depends on the
     /// clock or on those names dropped: times, timings, upload times and ETags (the rejects' bytes and the Parquet
-    /// values are compared above; a part list's ETag hashes its keys, which hold the run id).
+    /// values are compared above; a part list's ETag hashes its keys, which hold the run id), and the contract's folder.
     /// </summary>
     private static JsonNode Normalize(JsonObject manifest, StateMachineHarness h, JsonElement output)
     {
@@ -96,6 +96,12 @@ public class BinaryAndImageAgreeTests
             if (n is JsonObject o)
             {
                 foreach (var name in new[] { "completedAt", "timings", "eTag", "lastModified" }) o.Remove(name);
+                // The contract folder is the checkout's contracts/ for the binary and /var/task/contracts in the
+                // image: the same file (its sha256 stays compared), at another path.
+                if (o["contractSource"] is JsonObject source && source["location"]?.GetValue<string>() is { } location)
+                {
+                    source["location"] = Path.GetFileName(location);
+                }
                 foreach (var (_, child) in o) Strip(child);
             }
             else if (n is JsonArray arr)
