@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's benchmark (issue #5): ONE command for the whole table. Not a test.
 #   bash scripts/bench.sh [ROWS] [RUNS]        (defaults: 1,000,000 rows, 3 runs; medians quoted)
+#   ETL_BENCH_APP=out/EtlFunction bash scripts/bench.sh   measures that binary (e.g. the AOT publish)
 #   bash scripts/bench.sh coldstart [N]        cold start of the published binary and of the container image
 #                                              under the same Runtime API emulator (scripts/bench/coldstart.sh)
 # 1. builds Release and writes the reference orders file if missing: shared/bench/gen_orders.py when
@@ -29,8 +30,13 @@ file="$repo/data/orders-${rows}.csv"
 log() { echo "bench: $*" >&2; }
 
 command -v /usr/bin/time >/dev/null || { log "needs GNU time (apt-get install time)"; exit 1; }
-dotnet build EtlFunction -c Release -v q -nologo >/dev/null
-app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
+# ETL_BENCH_APP: the binary to measure (e.g. the Native AOT publish, what the image ships); else a Release build.
+if [[ -n "${ETL_BENCH_APP:-}" ]]; then
+  app=$(readlink -f "$ETL_BENCH_APP"); [[ -x $app ]] || { log "ETL_BENCH_APP=$ETL_BENCH_APP is not an executable"; exit 1; }
+else
+  dotnet build EtlFunction -c Release -v q -nologo >/dev/null
+  app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
+fi
 # FILE.truth: "GENERATOR EXPECTED_ROWS_WRITTEN" (EXPECTED empty when the generator has no count for this size).
 truth="$file.truth"
 if [[ ! -f "$file" || ! -f "$truth" ]]; then
@@ -125,6 +131,25 @@ for run in $(seq 1 "$runs"); do
   measure "archive, S3" "$written" "$psize" "$tmp/archive.json" d.timings.archive -- "$app" invoke archive "${s3[@]}" <"$tmp/pre.json"
   echo "[$(cat "$tmp/load.json"),$(cat "$tmp/archive.json")]" >"$tmp/both.json"
   measure "finalize, S3 + MySQL" 0 0 "$tmp/fin.json" d.timings.finalize -- "$app" invoke finalize "${s3[@]}" <"$tmp/both.json"
+
+  # The split path's steps (the Distributed Map's), for their time and peak RSS: the plan reads the object
+  # once for its record boundaries (four pieces here), each piece cleans a range, the merge decides dedupe
+  # over the key logs. Each process is one Lambda invocation; the piece line is a median over its pieces.
+  sp=(--contracts contracts --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p3" --archive-bucket "$b-a3" --mysql "$(conn steps)")
+  bucket "$b-p3"; bucket "$b-a3"
+  echo "{\"bucket\":\"$b-landing\",\"key\":\"orders/$(basename "$file")\",\"dataset\":\"orders\",\"splitThreshold\":0,\"chunkSize\":$(( size / 4 + 1 ))}" >"$tmp/split-event.json"
+  measure "plan (split), S3" "$rows" "$size" "$tmp/plan.json" "" -- "$app" invoke plan "${sp[@]}" <"$tmp/split-event.json"
+  pieces=$(json d.pieces.length "$tmp/plan.json")
+  for i in $(seq 0 $(( pieces - 1 ))); do
+    node -e "const d=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify({run:d.run,piece:d.pieces[$i]}))" <"$tmp/plan.json" >"$tmp/piece-event.json"
+    measure "piece (1 of $pieces), S3" $(( rows / pieces )) $(( size / pieces )) "$tmp/piece.json" "" -- "$app" invoke piece "${sp[@]}" <"$tmp/piece-event.json"
+  done
+  node -e "const d=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify({run:d.run}))" <"$tmp/plan.json" >"$tmp/merge-event.json"
+  measure "merge ($pieces parts), S3" "$rows" "$size" "$tmp/merge.json" "" -- "$app" invoke merge "${sp[@]}" <"$tmp/merge-event.json"
+  # Quarantine of the landed object (what a failed execution runs), with the state machine's input shape.
+  node -e "const e=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(JSON.stringify({input:{...e,error:{Error:'ContractViolation',Cause:'bench'},failedState:'Preprocess'},executionName:'bench-$run'}))" \
+    <"$tmp/event.json" >"$tmp/quarantine-event.json"
+  measure "quarantine, S3" 0 "$size" "$tmp/quarantine.json" "" -- "$app" invoke quarantine "${sp[@]}" <"$tmp/quarantine-event.json"
 
   # DuckDB: clean → CSV; clean → CSV + typed Parquet; our processed CSV → typed Parquet.
   peer=(node scripts/bench/duckdb-peer.mjs)
