@@ -7,9 +7,10 @@
 #   scripts/docker.sh status     say whether the engine answers
 #   scripts/docker.sh stop       stop the engine (the data root, with its images, is kept for the next start)
 #   scripts/docker.sh bases      build the stand-in base images that are missing (see below); --force rebuilds
-#   scripts/docker.sh image [TAG]
+#   scripts/docker.sh image [TAG [BUILD]]
 #                                build the project's Dockerfile with --no-cache on the stand-in bases
-#                                (default tag etl-function:test); prints its build time and sizes
+#                                (default tag etl-function:test; BUILD aot, the default, or readytorun);
+#                                prints its build time and sizes
 #   scripts/docker.sh tag-real   also tag the stand-ins with the real base names, for `sam build` by hand
 #
 # Why private: no systemd here, and the engine must touch no network configuration. It runs with no bridge
@@ -37,7 +38,7 @@ debian_mirror="${ETL_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 log() { echo "docker.sh: $*" >&2; }
 die() { echo "docker.sh: ERROR: $*" >&2; exit 1; }
-usage() { sed -n '2,15p' "$0" >&2; exit 2; }
+usage() { sed -n '2,16p' "$0" >&2; exit 2; }
 
 answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
@@ -151,15 +152,16 @@ bases() {
 }
 
 image() {
-  local tag=${1:-etl-function:test}
+  local tag=${1:-etl-function:test} build=${2:-aot}
   answers || die "no engine answers at $DOCKER_HOST: run scripts/docker.sh start"
   bases
-  log "docker build --no-cache -t $tag (stand-in bases)"
+  log "docker build --no-cache -t $tag --build-arg BUILD=$build (stand-in bases)"
   local started elapsed_ms
   started=$(date +%s%N)
-  docker build --no-cache --network host -q -t "$tag" \
+  docker build --no-cache --network host -t "$tag" \
     --build-arg SDK_IMAGE=etl-standin/dotnet-sdk:10.0 \
     --build-arg BASE_IMAGE=etl-standin/lambda-provided:al2023 \
+    --build-arg BUILD="$build" \
     -f "$repo/Dockerfile" "$repo" >"$state/build.log" 2>&1 \
     || { tail -n 40 "$state/build.log" >&2; die "docker build failed (log: $state/build.log)"; }
   elapsed_ms=$((($(date +%s%N) - started) / 1000000))
@@ -168,8 +170,10 @@ image() {
   local total base
   total=$(docker image inspect -f '{{.Size}}' "$tag")
   base=$(docker image inspect -f '{{.Size}}' etl-standin/lambda-provided:al2023)
-  printf 'docker.sh: image %s built in %d.%03d s: %d MB (stand-in base %d MB, app layers %d MB)\n' \
-    "$tag" $((elapsed_ms / 1000)) $((elapsed_ms % 1000)) $((total / 1000000)) $((base / 1000000)) $(((total - base) / 1000000)) >&2
+  # The build stage's glibc check (scripts/docker/check-glibc.sh): its summary line, for the record.
+  grep -h 'check-glibc: .* ELF files' "$state/build.log" >&2 || true
+  printf 'docker.sh: image %s (%s) built in %d.%03d s: %d MB (stand-in base %d MB, app layers %d MB)\n' \
+    "$tag" "$build" $((elapsed_ms / 1000)) $((elapsed_ms % 1000)) $((total / 1000000)) $((base / 1000000)) $(((total - base) / 1000000)) >&2
 }
 
 tag_real() {
@@ -185,7 +189,7 @@ case "${1:-}" in
   status) if answers; then echo "docker: running ($DOCKER_HOST)"; else echo "docker: not running"; exit 1; fi ;;
   stop) stop ;;
   bases) [[ "${2:-}" == --force ]] && force=1; bases ;;
-  image) image "${2:-}" ;;
+  image) image "${2:-}" "${3:-}" ;;
   tag-real) tag_real ;;
   *) usage ;;
 esac

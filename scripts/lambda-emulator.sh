@@ -10,6 +10,10 @@
 #       (-p:EtlAot=true, as the Dockerfile builds it; needs clang, lld and zlib1g-dev). Intermediate files go
 #       to artifacts/lambda/ (artifacts/lambda-aot/), so the publish never touches the dev build in
 #       EtlFunction/bin and obj. The tests publish with --aot when ETL_TEST_LAMBDA_AOT=true.
+#   scripts/lambda-emulator.sh from-image DIR IMAGE
+#       The app the image ships (/var/task, less its contracts/), copied out of IMAGE (docker create + docker cp,
+#       nothing runs), plus DIR/bootstrap: a publish folder that is byte for byte what the image runs. scripts/test.sh
+#       hands it to the tests (ETL_TEST_LAMBDA_PUBLISH_DIR), so the Native AOT binary is compiled once per run.
 #   scripts/lambda-emulator.sh invoke DIR HANDLER EVENT_JSON [EVENT_JSON...]
 #       Runs DIR/bootstrap under the emulator with _HANDLER=HANDLER and sends the events to one instance,
 #       in order (the first is the cold start). ETL_STORE, ETL_DB and ETL_CONTRACTS are passed through
@@ -25,7 +29,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 emu="$here/lambda-emulator"
 
-usage() { sed -n '2,26p' "$0" >&2; exit 2; }
+usage() { sed -n '2,30p' "$0" >&2; exit 2; }
 
 case "${1:-}" in
   install)
@@ -49,6 +53,20 @@ case "${1:-}" in
     dotnet publish "$root/EtlFunction/EtlFunction.csproj" -c Release -r linux-x64 --self-contained \
       "${form[@]}" -p:UseSharedCompilation=false -nodeReuse:false --nologo -v:quiet \
       --artifacts-path "$artifacts" -o "$out"
+    install -m 0755 "$emu/bootstrap" "$out/bootstrap"
+    ;;
+  from-image)
+    [[ $# -eq 3 ]] || usage
+    out="$2" image="$3"
+    [[ -n "${DOCKER_HOST:-}" ]] || { echo "lambda-emulator: DOCKER_HOST is not set (eval \"\$(scripts/docker.sh env)\")" >&2; exit 1; }
+    rm -rf "$out"
+    mkdir -p "$out"
+    # A created container is never started: docker cp reads its file system (the image's layers).
+    cid=$(docker create "$image")
+    trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
+    docker cp "$cid:/var/task/." "$out"
+    # The contracts stay the checkout's (the tests pass ETL_CONTRACTS), as for a publish folder.
+    rm -rf "$out/contracts"
     install -m 0755 "$emu/bootstrap" "$out/bootstrap"
     ;;
   invoke)

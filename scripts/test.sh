@@ -48,6 +48,20 @@ if bash scripts/docker.sh status >/dev/null 2>&1; then
     echo "test.sh: the image did not build; the image tests cannot run" >&2
   fi
 fi
+# The published binary the Lambda, state-machine and fault tests run under the emulator: the one the image ships,
+# copied out of it (scripts/lambda-emulator.sh from-image), so they test exactly what deploys and the Native AOT
+# compile (minutes on 2 cores) happens once, in the image build. Without an image, the tests publish the AOT
+# binary themselves (ETL_TEST_LAMBDA_AOT=true). A caller's ETL_TEST_LAMBDA_PUBLISH_DIR / ETL_TEST_LAMBDA_AOT win.
+if [[ -z "${ETL_TEST_LAMBDA_PUBLISH_DIR:-}" ]]; then
+  if [[ -n "${ETL_TEST_IMAGE:-}" ]] && bash scripts/lambda-emulator.sh from-image artifacts/lambda/function-image "$ETL_TEST_IMAGE"; then
+    export ETL_TEST_LAMBDA_PUBLISH_DIR="$PWD/artifacts/lambda/function-image"
+    build=$(docker image inspect -f '{{index .Config.Labels "etl.build"}}' "$ETL_TEST_IMAGE")
+    if [[ $build == aot ]]; then export ETL_TEST_LAMBDA_AOT="${ETL_TEST_LAMBDA_AOT:-true}"; fi
+    echo "test.sh: the Lambda tests run the binary copied out of $ETL_TEST_IMAGE (${build:-unlabelled} build)" >&2
+  else
+    export ETL_TEST_LAMBDA_AOT="${ETL_TEST_LAMBDA_AOT:-true}"
+  fi
+fi
 services_env="${ETL_TEST_SERVICES_DIR:-.test-services}/env"
 # shellcheck disable=SC1090
 if [[ -f "$services_env" ]]; then source "$services_env"; fi

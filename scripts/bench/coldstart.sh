@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
 # Cold start of the function in its forms under the same Lambda Runtime API emulator (@vercel/fun,
 # scripts/lambda-emulator/invoke.cjs): the published ReadyToRun binary started as `bootstrap` ("binary"), the
-# Native AOT binary the same way ("aot", scripts/lambda-emulator.sh publish DIR --aot), and the container image
-# started by `docker run --network host IMAGE HANDLER` ("image", scripts/lambda-emulator.sh container-dir).
+# Native AOT binary the same way ("aot", scripts/lambda-emulator.sh publish DIR --aot), the container image
+# started by `docker run --network host IMAGE HANDLER` ("image", scripts/lambda-emulator.sh container-dir; the
+# Dockerfile's default, Native AOT) and the same for the image built with --build-arg BUILD=readytorun
+# ("image-r2r").
 # A measurement, not a test: it prints medians and ranges and asserts nothing about them.
 #
 #   bash scripts/bench.sh coldstart [N]      (or bash scripts/bench/coldstart.sh [N]; default N=7)
 #   ETL_COLDSTART_FORMS="binary aot" bash scripts/bench.sh coldstart [N]
 #                                            the forms to compare (default "binary image"; any of binary, aot,
-#                                            image); without image no Docker engine is needed
+#                                            image, image-r2r); without an image form no Docker engine is needed
+#   ETL_COLDSTART_FORMS="image-r2r image" bash scripts/bench.sh coldstart [N]
+#                                            the ReadyToRun image against the Native AOT image
 #
 # Each round starts one fresh instance of each form (in alternating order, so both see the same machine load)
 # and sends it the same two events: the first answer is the cold start (process or container start → first
 # response, as invoke.cjs times it), the second a warm invoke. Two events are measured:
 #   init       `plan` with `{}`: answered InvalidInput after the runtime is up (start-up only, no I/O)
 #   preprocess `preprocess` of samples/titanic.csv on s3rver (S3 client set-up, contract, GET, clean, PUTs)
-# plus, for the image alone, `docker run --rm --network none --entrypoint /bin/true IMAGE`: the engine's own
+# plus, for each image, `docker run --rm --network none --entrypoint /bin/true IMAGE`: the engine's own
 # create, start, exit and removal of a container (the cold start pays all but the removal, which comes after
 # the function's last answer).
 #
 # Needs: the publish folder (artifacts/lambda/function, published when missing; ETL_COLDSTART_PUBLISH_DIR reuses
-# another), for aot the AOT publish folder (artifacts/lambda/function-aot, likewise; ETL_COLDSTART_AOT_DIR), the image (ETL_IMAGE, default etl-function:test, built with scripts/docker.sh image when missing), the
+# another), for aot the AOT publish folder (artifacts/lambda/function-aot, likewise; ETL_COLDSTART_AOT_DIR), the image (ETL_IMAGE, default etl-function:test, built with scripts/docker.sh image when missing), for image-r2r
+# the ReadyToRun image (ETL_IMAGE_R2R, default etl-function:r2r, built with scripts/docker.sh image TAG readytorun when missing), the
 # private Docker engine (scripts/docker.sh start: started when not running and then left running), and s3rver from
 # scripts/test-services.sh (started when not running and stopped again at the end).
 set -euo pipefail
@@ -28,10 +33,11 @@ cd "$(dirname "$0")/../.."
 repo=$PWD
 rounds=${1:-7}
 image=${ETL_IMAGE:-etl-function:test}
+image_r2r=${ETL_IMAGE_R2R:-etl-function:r2r}
 read -r -a forms <<<"${ETL_COLDSTART_FORMS:-binary image}"
 log() { echo "coldstart: $*" >&2; }
 has() { [[ " ${forms[*]} " == *" $1 "* ]]; }
-for f in "${forms[@]}"; do [[ $f == binary || $f == aot || $f == image ]] || { log "unknown form $f (binary, aot, image)"; exit 2; }; done
+for f in "${forms[@]}"; do [[ $f == binary || $f == aot || $f == image || $f == image-r2r ]] || { log "unknown form $f (binary, aot, image, image-r2r)"; exit 2; }; done
 
 bash scripts/lambda-emulator.sh install
 publish=${ETL_COLDSTART_PUBLISH_DIR:-$repo/artifacts/lambda/function}
@@ -44,10 +50,11 @@ if has aot && [[ ! -x "$aot_dir/bootstrap" ]]; then
   log "publishing the Native AOT binary to $aot_dir"
   bash scripts/lambda-emulator.sh publish "$aot_dir" --aot
 fi
-if has image; then
+if has image || has image-r2r; then
   bash scripts/docker.sh status >/dev/null 2>&1 || bash scripts/docker.sh start
   eval "$(bash scripts/docker.sh env)"
-  docker image inspect "$image" >/dev/null 2>&1 || bash scripts/docker.sh image "$image"
+  if has image; then docker image inspect "$image" >/dev/null 2>&1 || bash scripts/docker.sh image "$image"; fi
+  if has image-r2r; then docker image inspect "$image_r2r" >/dev/null 2>&1 || bash scripts/docker.sh image "$image_r2r" readytorun; fi
 fi
 
 stop_services=""
@@ -61,6 +68,7 @@ tmp=$(mktemp -d /tmp/etl-coldstart.XXXXXX)
 trap 'rm -rf "$tmp"; [[ -z $stop_services ]] || bash scripts/test-services.sh stop' EXIT
 container="$tmp/container"
 if has image; then bash scripts/lambda-emulator.sh container-dir "$container" "$image"; fi
+if has image-r2r; then bash scripts/lambda-emulator.sh container-dir "$container-r2r" "$image_r2r"; fi
 
 # Three buckets and the sample on s3rver (it takes unsigned bucket and object PUTs).
 b="coldstart-$(date +%s)-$$"
@@ -95,12 +103,14 @@ binary() { invoke binary "$publish" "$@" --env "ETL_CONTRACTS=$repo/contracts"; 
 aot() { invoke aot "$aot_dir" "$@" --env "ETL_CONTRACTS=$repo/contracts"; }
 # The image has its own contracts (/var/task/contracts) and gets no host path.
 image() { invoke image "$container" "$@"; }
+image-r2r() { invoke image-r2r "$container-r2r" "$@"; }
+# bare FORM IMAGE: the engine's own container start and removal, nothing of ours running.
 bare() {
   local t0 t1
   t0=$(date +%s%N)
-  docker run --rm --network none --entrypoint /bin/true "$image"
+  docker run --rm --network none --entrypoint /bin/true "$2"
   t1=$(date +%s%N)
-  printf 'image\tbare container (docker run /bin/true)\t%s\t\n' "$(( (t1 - t0) / 1000 ))e-3" >>"$samples"
+  printf '%s\tbare container (docker run /bin/true)\t%s\t\n' "$1" "$(( (t1 - t0) / 1000 ))e-3" >>"$samples"
 }
 
 log "$rounds rounds: ${forms[*]}, in alternating order"
@@ -111,23 +121,26 @@ for round in $(seq 1 "$rounds"); do
     "$form" plan '{}' init
     "$form" preprocess "$event" preprocess
   done
-  if has image; then bare; fi
+  if has image; then bare image "$image"; fi
+  if has image-r2r; then bare image-r2r "$image_r2r"; fi
   log "round $round of $rounds done"
 done
 rm -rf "${ETL_TEST_SERVICES_DIR:-.test-services}/s3/data/$b-"*   # s3rver keeps a bucket as a folder
 
-node - "$samples" "$rounds" "$image" "${forms[@]}" <<'EOF'
-const [file, rounds, image, ...forms] = process.argv.slice(2);
+node - "$samples" "$rounds" "$image" "$image_r2r" "${forms[@]}" <<'EOF'
+const [file, rounds, image, imageR2r, ...forms] = process.argv.slice(2);
 const rows = require('fs').readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split('\t'));
 const pick = (form, name, col) => rows.filter((r) => r[0] === form && r[1] === name).map((r) => Number(r[col])).filter((x) => !Number.isNaN(x));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const cell = (xs) => xs.length ? `${Math.round(median(xs))} (${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))})` : '';
-const names = { binary: 'binary (ReadyToRun)', aot: 'binary (Native AOT)', image: 'image' };
+const names = { binary: 'binary (ReadyToRun)', aot: 'binary (Native AOT)', image: 'image', 'image-r2r': 'image (ReadyToRun)' };
 // The comparisons quoted: image − binary (the container's cost), aot ÷ binary (the AOT build's gain).
 const extra = [];
 if (forms.includes('binary') && forms.includes('image')) extra.push(['image − binary (medians)', (m) => `${Math.round(m.image - m.binary)}`]);
 if (forms.includes('binary') && forms.includes('aot')) extra.push(['aot ÷ binary (medians)', (m) => (m.aot / m.binary).toFixed(2)]);
-console.log(`Cold start under @vercel/fun, median (min–max) of ${rounds} fresh instances each, ms${forms.includes('image') ? `; image ${image}` : ''}:`);
+if (forms.includes('image-r2r') && forms.includes('image')) extra.push(['image ÷ image (ReadyToRun) (medians)', (m) => (m.image / m['image-r2r']).toFixed(2)]);
+const images = [forms.includes('image') ? `image ${image}` : '', forms.includes('image-r2r') ? `ReadyToRun image ${imageR2r}` : ''].filter((x) => x);
+console.log(`Cold start under @vercel/fun, median (min–max) of ${rounds} fresh instances each, ms${images.length ? `; ${images.join(', ')}` : ''}:`);
 console.log(`| measurement | ${forms.map((f) => names[f]).join(' | ')} |${extra.map(([h]) => ` ${h} |`).join('')}`);
 console.log(`|---|${forms.map(() => '---:').join('|')}|${extra.map(() => '---:|').join('')}`);
 for (const [name, label] of [['init', '`plan {}` (start-up only)'], ['preprocess', '`preprocess` titanic on s3rver']]) {
@@ -136,9 +149,8 @@ for (const [name, label] of [['init', '`plan {}` (start-up only)'], ['preprocess
     console.log(`| ${label}, ${what} | ${forms.map((f) => cell(pick(f, name, col))).join(' | ')} |${extra.map(([, f]) => ` ${f(m)} |`).join('')}`);
   }
 }
-if (forms.includes('image')) {
-  const i = forms.indexOf('image');
-  const cells = forms.map((f, j) => (j === i ? cell(pick('image', 'bare container (docker run /bin/true)', 2)) : ''));
+if (forms.includes('image') || forms.includes('image-r2r')) {
+  const cells = forms.map((f) => (f.startsWith('image') ? cell(pick(f, 'bare container (docker run /bin/true)', 2)) : ''));
   console.log(`| bare container: \`docker run --rm --network none --entrypoint /bin/true\` (create, start, exit, remove) | ${cells.join(' | ')} |${extra.map(() => ' |').join('')}`);
 }
 EOF

@@ -20,7 +20,7 @@ internal sealed record EmulatorRun(IReadOnlyList<EmulatorResult> Results, string
 /// folder, or a container folder (<see cref="Image.ImageUnderTest"/>) whose bootstrap runs the image: the same
 /// driver, the same Runtime API, the same assertions. A missing node/npm or a failed emulator install fails
 /// under CI and is ignored on a developer machine; a failed publish always fails.
-/// <c>ETL_TEST_LAMBDA_PUBLISH_DIR</c> reuses an existing publish folder.
+/// <c>ETL_TEST_LAMBDA_PUBLISH_DIR</c> reuses an existing publish folder (scripts/test.sh: the one copied out of the image).
 /// </summary>
 internal static class LambdaEmulator
 {
@@ -93,8 +93,10 @@ internal static class LambdaEmulator
     }
 
     /// <summary>
-    /// ETL_TEST_LAMBDA_AOT=true: the tests run the Native AOT binary (<c>lambda-emulator.sh publish DIR --aot</c>)
-    /// instead of the ReadyToRun one.
+    /// ETL_TEST_LAMBDA_AOT=true: the tests run the Native AOT binary instead of the ReadyToRun one. scripts/test.sh
+    /// sets it when the image under test is the AOT build and hands over the binary copied out of that image
+    /// (<c>ETL_TEST_LAMBDA_PUBLISH_DIR</c>, <c>lambda-emulator.sh from-image</c>); without that folder the tests
+    /// publish it themselves (<c>lambda-emulator.sh publish DIR --aot</c>, minutes).
     /// </summary>
     public static bool Aot { get; } =
         string.Equals(Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_AOT"), "true", StringComparison.OrdinalIgnoreCase);
