@@ -2,6 +2,8 @@
 # The project's benchmark (issue #5): ONE command for the whole table. Not a test.
 #   bash scripts/bench.sh [ROWS] [RUNS]        (defaults: 1,000,000 rows, 3 runs; medians quoted)
 #   ETL_BENCH_APP=out/EtlFunction bash scripts/bench.sh   measures that binary (e.g. the AOT publish)
+#   bash scripts/bench.sh load [ROWS] [RUNS]   the load lines alone: `invoke load` against plain LOAD DATA,
+#                                              alternated in each run (scripts/bench/load.sh)
 #   bash scripts/bench.sh coldstart [N]        cold start of the published binary and of the container image
 #                                              under the same Runtime API emulator (scripts/bench/coldstart.sh)
 # 1. builds Release and writes the reference orders file if missing: shared/bench/gen_orders.py when
@@ -21,6 +23,7 @@
 # Every line is timed from the outside (process start to exit) with its peak RSS (/usr/bin/time %M).
 set -euo pipefail
 if [[ "${1:-}" == coldstart ]]; then shift; exec bash "$(dirname "$0")/bench/coldstart.sh" "$@"; fi
+if [[ "${1:-}" == load ]]; then shift; exec bash "$(dirname "$0")/bench/load.sh" "$@"; fi
 cd "$(dirname "$0")/.."
 repo=$PWD
 rows=${1:-1000000}

@@ -93,7 +93,7 @@ public static class CliApp
               Print the Athena CREATE EXTERNAL TABLE (partition projection on dt) for a dataset's Parquet archive.
 
         Exit codes: 0 ok, 2 usage, 3 InvalidInput, 4 ContractViolation, 5 SchemaMismatch, 6 DataLossError,
-        7 TransientError, 10 InternalError. With --json (and for invoke) a failure also prints
+        7 TransientError, 8 LoadTooLarge, 10 InternalError. With --json (and for invoke) a failure also prints
         {"errorType": ..., "errorMessage": ...} on stdout.
 
         """;

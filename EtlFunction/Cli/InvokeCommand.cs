@@ -16,13 +16,17 @@ public static class InvokeCommand
 
     public static async Task<int> RunAsync(Args args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
+        Database.LoadProfile.Mark("main");
         var handler = args.Positionals.Count == 1 ? StepRegistry.All.FirstOrDefault(h => h.Name == args.Positionals[0]) : null;
         if (handler is null) throw new UsageException("usage: EtlFunction " + Usage);
         var settings = CliSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var parallel = RunCommand.ParallelOption(args);
         args.EnsureAllUsed();
+        Database.LoadProfile.Mark("settingsCli");
         var ctx = settings.CreateContext(stderr.WriteLine, parallel: parallel);
+        Database.LoadProfile.Mark("context");
         var input = await stdin.ReadToEndAsync(ct).ConfigureAwait(false);
+        Database.LoadProfile.Mark("stdin");
         var result = await handler.InvokeAsync(ctx, input, ct).ConfigureAwait(false);
         await stdout.WriteLineAsync(result.Json).ConfigureAwait(false);
         return 0;

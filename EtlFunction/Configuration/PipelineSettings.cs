@@ -66,6 +66,8 @@ public sealed class PipelineSettings
     public string? ContractStore { get; }
     public DatabaseKind DatabaseKind => MySqlConnectionString is not null || MySqlEndpoint is not null ? DatabaseKind.MySql : DatabaseKind.Sqlite;
     public SplitSettings SplitDefaults { get; }
+    /// <summary>The load step's time estimate (<c>ETL_LOAD_ROWS_PER_SECOND</c> in Lambda; the CLI has no deadline to check).</summary>
+    public LoadBudget LoadBudget { get; init; } = LoadBudget.Default;
 
     public IObjectStore Store => _store.Value;
 
@@ -92,13 +94,17 @@ public sealed class PipelineSettings
             endpoint = new MySqlEndpoint(host, port, Require(env, "ETL_MYSQL_DATABASE"), Require(env, "ETL_MYSQL_CREDENTIALS_PARAMETER"));
         }
         return new PipelineSettings(store, storeKind, buckets, Env(env, "ETL_DB") ?? Path.Combine(store, "etl.db"),
-            Env(env, "ETL_MYSQL"), endpoint, null, Env(env, "ETL_CONTRACTS"), SplitEnvironment.Read(env), Env(env, "ETL_CONTRACT_STORE"));
+            Env(env, "ETL_MYSQL"), endpoint, null, Env(env, "ETL_CONTRACTS"), SplitEnvironment.Read(env), Env(env, "ETL_CONTRACT_STORE"))
+        {
+            LoadBudget = LoadBudget.FromEnvironment(env),
+        };
     }
 
     public StepContext CreateContext(Action<string> log, Action<CleanProgress>? progress = null, int parallel = 1) => new()
     {
         Parallel = parallel,
         SplitDefaults = SplitDefaults,
+        LoadBudget = LoadBudget,
         Store = Store,
         Buckets = Buckets,
         Contracts = CreateContractSource(),

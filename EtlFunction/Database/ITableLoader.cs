@@ -59,4 +59,17 @@ public interface ITableLoader
     string Describe();
 
     Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default);
+
+    /// <summary>
+    /// The same load, for a caller that is still reading the contract (the load step reads it from the store): a
+    /// loader that talks to a server connects and looks <paramref name="runId"/> up in its ledger meanwhile. The
+    /// default waits for the request, then loads.
+    /// </summary>
+    async Task<LoadResult> LoadAsync(string runId, Task<LoadRequest> request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var known = await request.ConfigureAwait(false);
+        if (known.RunId != runId) throw new ArgumentException($"the request is for run {known.RunId}, not {runId}", nameof(request));
+        return await LoadAsync(known, openProcessed, ct).ConfigureAwait(false);
+    }
 }

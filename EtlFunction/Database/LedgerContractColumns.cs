@@ -49,18 +49,12 @@ internal static class LedgerContractColumns
     }
 
     /// <summary>
-    /// Adds the columns a MySQL ledger lacks. DDL commits implicitly, so this runs before the load's transaction;
-    /// a concurrent load that added a column first is not an error.
+    /// Adds the columns a MySQL ledger lacks, given the columns it has (<see cref="MySqlLoadSession"/> reads them in its
+    /// start-up batch). DDL commits implicitly, so this runs before the load's transaction; a concurrent load that
+    /// added a column first is not an error.
     /// </summary>
-    public static async Task EnsureMySqlAsync(MySqlConnection connection, CancellationToken ct)
+    public static async Task AddMissingMySqlAsync(MySqlConnection connection, IReadOnlySet<string> have, CancellationToken ct)
     {
-        var have = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        await using (var command = new MySqlCommand(
-            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_etl_ledger'", connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) have.Add(reader.GetString(0));
-        }
         foreach (var name in Names.Where(n => !have.Contains(n)))
         {
             try

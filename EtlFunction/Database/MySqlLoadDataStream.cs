@@ -95,6 +95,7 @@ internal sealed class MySqlLoadDataStream(Stream source, LoadDataTranscoder tran
                 _eof = true;
                 break;
             }
+            if (BytesIn == 0) LoadProfile.Mark("firstByte");
             _inEnd += n;
             BytesIn += n;
         }

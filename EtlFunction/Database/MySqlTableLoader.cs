@@ -33,9 +33,6 @@ public sealed class MySqlTableLoader : ITableLoader
     public const string LoadDataMethod = "load-data-local-infile";
     public const string BatchedInsertMethod = "batched-insert";
 
-    private const string SessionSql =
-        "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00', sql_notes = 1, max_error_count = 64";
-
     private readonly MySqlSettings _settings;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
@@ -53,44 +50,83 @@ public sealed class MySqlTableLoader : ITableLoader
 
     public string Describe() => _settings.Target;
 
-    public async Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
+    public Task<LoadResult> LoadAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
     {
-        var contract = LoadRequest.Validated(request, openProcessed);
+        // Refused before anything connects.
+        LoadRequest.Validated(request, openProcessed);
+        return LoadAsync(request.RunId, Task.FromResult(request), openProcessed, ct);
+    }
+
+    /// <summary>
+    /// Connects, prepares the ledger and looks the run up (<see cref="MySqlLoadSession"/>) while <paramref name="request"/>
+    /// (the contract) is still being read; then loads as <see cref="LoadAsync(LoadRequest, Func{CancellationToken, Task{Stream}}, CancellationToken)"/>.
+    /// When the request fails, its error is the load's and the connection is closed.
+    /// </summary>
+    public async Task<LoadResult> LoadAsync(string runId, Task<LoadRequest> request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(request);
+        var connecting = MySqlLoadSession.OpenAsync(_settings, runId, ct);
+        LoadRequest known;
         try
         {
-            return await LoadCoreAsync(request, openProcessed, ct).ConfigureAwait(false);
+            known = await request.ConfigureAwait(false);
+            LoadRequest.Validated(known, openProcessed);
+            if (known.RunId != runId) throw new ArgumentException($"the request is for run {known.RunId}, not {runId}", nameof(request));
+        }
+        catch
+        {
+            await CloseUnusedAsync(connecting).ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            await using var session = await connecting.ConfigureAwait(false);
+            return await LoadCoreAsync(session, known, openProcessed, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not EtlException and not OperationCanceledException)
         {
-            throw MySqlErrors.Translate(e, contract);
+            throw MySqlErrors.Translate(e, known.Contract);
         }
     }
 
-    private async Task<LoadResult> LoadCoreAsync(LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct)
+    /// <summary>The session started for a request that failed: closed; its own failure, if any, is not the one to report.</summary>
+    private static async Task CloseUnusedAsync(Task<MySqlLoadSession> connecting)
+    {
+        try
+        {
+            await (await connecting.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MySqlException or IOException or System.Net.Sockets.SocketException or TimeoutException
+                                      or OperationCanceledException or ArgumentException or InvalidOperationException or EtlException)
+        {
+            // the request's error is reported instead
+        }
+    }
+
+    private async Task<LoadResult> LoadCoreAsync(MySqlLoadSession session, LoadRequest request, Func<CancellationToken, Task<Stream>> openProcessed, CancellationToken ct)
     {
         var contract = request.Contract;
-        await using var connection = new MySqlConnection(await _settings.ResolveAsync(ct).ConfigureAwait(false));
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, SessionSql, ct).ConfigureAwait(false);
-        var collation = MySqlSchema.CollationFor(connection.ServerVersion);
-        await ExecuteAsync(connection, null, MySqlSchema.CreateLedgerSql(collation), ct).ConfigureAwait(false);
-        await LedgerContractColumns.EnsureMySqlAsync(connection, ct).ConfigureAwait(false);
-        var method = await LocalInfileEnabledAsync(connection, ct).ConfigureAwait(false) ? LoadDataMethod : BatchedInsertMethod;
-        if (await LedgerRowsAsync(connection, null, request.RunId, ct).ConfigureAwait(false) is { } recorded)
+        var connection = session.Connection;
+        var method = session.LocalInfile ? LoadDataMethod : BatchedInsertMethod;
+        if (session.Recorded is { } recorded)
         {
             return new LoadResult(contract.Table, recorded, AlreadyLoaded: true, method);
         }
-        var changes = await MySqlSchemaCheck.EnsureTableAsync(connection, contract, collation, ct).ConfigureAwait(false);
+        // The processed file's GET runs beside the schema check and the ledger claim.
+        await using var processed = new EarlyOpen(openProcessed, ct);
+        var changes = await MySqlSchemaCheck.EnsureTableAsync(connection, contract, session.Collation, ct).ConfigureAwait(false);
+        LoadProfile.Mark("schema");
         // The staging table is made before the transaction: with GTID replication (RDS read replicas, binlog
         // format STATEMENT) MySQL refuses CREATE TEMPORARY TABLE inside one.
         var staging = contract.LoadMode == LoadMode.Upsert ? "_etl_stage_" + Guid.NewGuid().ToString("N")[..16] : null;
         if (staging is not null)
         {
-            await ExecuteAsync(connection, null, MySqlSchema.CreateTableSql(contract, staging, collation, temporary: true), ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, MySqlSchema.CreateTableSql(contract, staging, session.Collation, temporary: true), ct).ConfigureAwait(false);
         }
         try
         {
-            var result = await LoadInTransactionAsync(connection, request, openProcessed, method, staging, ct).ConfigureAwait(false);
+            var result = await LoadInTransactionAsync(connection, request, processed.OpenAsync, method, staging, ct).ConfigureAwait(false);
             return result with { SchemaChanges = changes };
         }
         finally
@@ -104,6 +140,7 @@ public sealed class MySqlTableLoader : ITableLoader
     {
         var contract = request.Contract;
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        LoadProfile.Mark("begin");
         if (!await ClaimRunAsync(connection, transaction, request, ct).ConfigureAwait(false))
         {
             // another load of this run committed while we were getting here
@@ -111,6 +148,7 @@ public sealed class MySqlTableLoader : ITableLoader
             var rows = await LedgerRowsAsync(connection, null, request.RunId, ct).ConfigureAwait(false) ?? 0;
             return new LoadResult(contract.Table, rows, AlreadyLoaded: true, method);
         }
+        LoadProfile.Mark("claim");
         var into = await PrepareModeAsync(connection, transaction, contract, staging, ct).ConfigureAwait(false);
         long loaded;
         (loaded, method) = await LoadRowsAsync(connection, transaction, contract, into, method, openProcessed, ct).ConfigureAwait(false);
@@ -121,8 +159,10 @@ public sealed class MySqlTableLoader : ITableLoader
         await connection.ExecuteAsync(
             "UPDATE `_etl_ledger` SET rows_loaded = @Rows, loaded_at = @LoadedAt WHERE run_id = @RunId",
             transaction, ct, ("@Rows", loaded), ("@LoadedAt", Now()), ("@RunId", request.RunId)).ConfigureAwait(false);
+        LoadProfile.Mark("ledgerWrite");
         ct.ThrowIfCancellationRequested();
         await transaction.CommitAsync(ct).ConfigureAwait(false);
+        LoadProfile.Mark("commit");
         return new LoadResult(contract.Table, loaded, AlreadyLoaded: false, method);
     }
 
@@ -206,6 +246,7 @@ public sealed class MySqlTableLoader : ITableLoader
         var transcoder = new LoadDataTranscoder(contract);
         // MySqlBulkLoader disposes the stream (and so the processed file's stream) when the statement ends.
         var source = new MySqlLoadDataStream(await openProcessed(ct).ConfigureAwait(false), transcoder, ct);
+        LoadProfile.Mark("s3Open");
         var bulk = new MySqlBulkLoader(connection)
         {
             Local = true,
@@ -221,7 +262,9 @@ public sealed class MySqlTableLoader : ITableLoader
         };
         bulk.Columns.AddRange(contract.Columns.Select(c => MySqlSchema.Quote(c.Name)));
         var affected = await bulk.LoadAsync(ct).ConfigureAwait(false);
+        LoadProfile.Mark("loadData");
         await MySqlWarnings.ThrowIfAnyAsync(connection, transaction, contract, "LOAD DATA", ct).ConfigureAwait(false);
+        LoadProfile.Mark("warnings");
         if (affected != transcoder.Rows)
         {
             throw new EtlException(ErrorType.DataLossError,
@@ -268,12 +311,6 @@ public sealed class MySqlTableLoader : ITableLoader
             : updated.Select(c => $"{t}.{c} = {s}.{c}");
         return $"INSERT INTO {t} ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns.Select(c => $"{s}.{c}"))} FROM {s} " +
                $"ON DUPLICATE KEY UPDATE {string.Join(", ", set)}";
-    }
-
-    private static async Task<bool> LocalInfileEnabledAsync(MySqlConnection connection, CancellationToken ct)
-    {
-        var value = await connection.ScalarInt64Async("SELECT @@GLOBAL.local_infile", null, ct).ConfigureAwait(false);
-        return value is not null and not 0;
     }
 
     private static Task<long?> LedgerRowsAsync(MySqlConnection connection, MySqlTransaction? transaction, string runId, CancellationToken ct) =>

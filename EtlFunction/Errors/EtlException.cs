@@ -19,6 +19,11 @@ public enum ErrorType
     TransientError,
     /// <summary>A bug or an unexpected state; not retried.</summary>
     InternalError,
+    /// <summary>
+    /// The load cannot finish before the Lambda deadline (one transaction in one invocation), refused before anything
+    /// is written. Not retried: every attempt would be cut off the same way.
+    /// </summary>
+    LoadTooLarge,
 }
 
 /// <summary>
@@ -38,6 +43,7 @@ public sealed class EtlException(ErrorType type, string message, Exception? inne
         ErrorType.SchemaMismatch => 5,
         ErrorType.DataLossError => 6,
         ErrorType.TransientError => 7,
+        ErrorType.LoadTooLarge => 8,
         _ => 10,
     };
 }

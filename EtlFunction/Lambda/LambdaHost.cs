@@ -101,7 +101,7 @@ public sealed class LambdaHost
             ("payloadBytes", System.Text.Encoding.UTF8.GetByteCount(invocation.Payload)));
         var (result, error) = deadline?.IsCancellationRequested == true
             ? (null, ErrorReport.DeadlineReached())
-            : await ExecuteAsync(invocation, deadline, linked.Token, ct).ConfigureAwait(false);
+            : await ExecuteAsync(invocation, deadline, cancelAt, linked.Token, ct).ConfigureAwait(false);
         if (error is null)
         {
             Succeeded(result!.Result, clock.GetElapsedTime(started).TotalMilliseconds);
@@ -115,11 +115,11 @@ public sealed class LambdaHost
         return (null, error);
     }
 
-    private async Task<(StepOutcome? Result, ErrorReport? Error)> ExecuteAsync(Invocation invocation, CancellationTokenSource? deadline, CancellationToken stepToken, CancellationToken ct)
+    private async Task<(StepOutcome? Result, ErrorReport? Error)> ExecuteAsync(Invocation invocation, CancellationTokenSource? deadline, DateTimeOffset? cancelAt, CancellationToken stepToken, CancellationToken ct)
     {
         try
         {
-            var context = _contexts();
+            var context = _contexts().WithDeadline(cancelAt);
             return (await _handler.InvokeAsync(context, invocation.Payload, stepToken).ConfigureAwait(false), null);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

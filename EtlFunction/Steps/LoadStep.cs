@@ -14,10 +14,14 @@ public static class LoadStep
     public static async Task<RunState> RunAsync(StepContext ctx, RunState state, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
-        var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
+        LoadProfile.Mark("step");
+        // Refused before anything connects: a load that cannot end before the deadline would roll back at the end.
+        ctx.LoadBudget.Check(state.RowsWritten, ctx.Clock.GetUtcNow(), ctx.Deadline);
         var loader = (ctx.Loader ?? throw new EtlException(ErrorType.InternalError, "no database configured")).Invoke();
-        var request = new LoadRequest(state.RunId, contract, $"{state.Source.Bucket}/{state.Source.Key}") { ContractSource = state.ContractSource };
-        var result = await loader.LoadAsync(request, c => ProcessedInput.OpenAsync(ctx, state, null, c), ct).ConfigureAwait(false);
+        // The contract is read while the loader connects (issue #13: start-up was one round trip after another).
+        var result = await loader.LoadAsync(state.RunId, Task.Run(() => RequestAsync(ctx, state, ct), ct), c => ProcessedInput.OpenAsync(ctx, state, null, c), ct).ConfigureAwait(false);
+        LoadProfile.Mark("done");
+        LoadProfile.Flush();
         if (!result.AlreadyLoaded && result.RowsLoaded != state.RowsWritten)
         {
             throw new EtlException(ErrorType.DataLossError, $"loaded {result.RowsLoaded} rows but the processed file has {state.RowsWritten}");
@@ -38,5 +42,12 @@ public static class LoadStep
             Database = loader.Describe(),
             SchemaChanges = result.SchemaChanges.Count > 0 ? result.SchemaChanges : null,
         }).WithTiming("load", sw.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<LoadRequest> RequestAsync(StepContext ctx, RunState state, CancellationToken ct)
+    {
+        var contract = await StepSupport.LoadContractAsync(ctx, state, ct).ConfigureAwait(false);
+        LoadProfile.Mark("contract");
+        return new LoadRequest(state.RunId, contract, $"{state.Source.Bucket}/{state.Source.Key}") { ContractSource = state.ContractSource };
     }
 }

@@ -28,4 +28,23 @@ public sealed class StepContext
     public int Parallel { get; init; } = 1;
     /// <summary>How the <c>plan</c> step splits when its event does not say (the host's configuration).</summary>
     public SplitSettings SplitDefaults { get; init; } = SplitSettings.Default;
+
+    /// <summary>What the load step assumes a load takes (<see cref="Steps.LoadBudget"/>; the host's configuration).</summary>
+    public LoadBudget LoadBudget { get; init; } = LoadBudget.Default;
+
+    private DateTimeOffset? _deadline;
+
+    /// <summary>
+    /// When the host cancels the step (the Lambda deadline less its safety margin); null when none is known (the CLI,
+    /// an emulator without a real deadline). The load step refuses a load that cannot finish before it.
+    /// </summary>
+    public DateTimeOffset? Deadline { get => _deadline; init => _deadline = value; }
+
+    /// <summary>This context for one invocation with a known deadline (everything else shared).</summary>
+    public StepContext WithDeadline(DateTimeOffset? deadline)
+    {
+        var copy = (StepContext)MemberwiseClone();
+        copy._deadline = deadline;
+        return copy;
+    }
 }

@@ -17,6 +17,7 @@ internal static class StepSupport
     public static async Task<DatasetContract> LoadContractAsync(StepContext ctx, ObjectRef r, string? fingerprint, CancellationToken ct)
     {
         var yaml = await ReadNamedAsync(ctx, r, "contract", () => ctx.Store.GetTextAsync(r.Bucket, r.Key, ct)).ConfigureAwait(false);
+        Database.LoadProfile.Mark("contractGet");
         var contract = ContractLoader.Parse(yaml, ctx.Store.Describe(r.Bucket, r.Key));
         if (fingerprint is { } fp && fp != contract.Fingerprint)
         {

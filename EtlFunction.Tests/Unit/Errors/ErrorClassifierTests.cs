@@ -53,6 +53,7 @@ public class ErrorClassifierTests
     [TestCase(ErrorType.SchemaMismatch, 5)]
     [TestCase(ErrorType.DataLossError, 6)]
     [TestCase(ErrorType.TransientError, 7)]
+    [TestCase(ErrorType.LoadTooLarge, 8)]
     [TestCase(ErrorType.InternalError, 10)]
     public void ExitCodeFor_IsTheReadmesTable(ErrorType type, int code) =>
         Assert.That(EtlException.ExitCodeFor(type), Is.EqualTo(code));
