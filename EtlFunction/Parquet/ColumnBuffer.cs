@@ -11,7 +11,7 @@ namespace EtlFunction.Parquet;
 /// dense non-NULL values, in the physical representation Parquet stores. The whole row group's
 /// column is handed to ParquetSharp in one <c>WriteBatch</c> call (column-batched writing).
 /// </summary>
-internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
+internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing sizing)
 {
     private short[] _defLevels = [];
 
@@ -20,13 +20,14 @@ internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
     /// <summary>Non-NULL values buffered.</summary>
     protected int Count { get; set; }
     protected ColumnSpec Spec => spec;
+    protected ColumnSizing Sizing => sizing;
 
     public void Append(CanonicalCsvReader row)
     {
         var isNull = row.IsNull(ordinal);
         if (spec.Nullable)
         {
-            if (Rows == _defLevels.Length) PooledArrays.Grow(ref _defLevels, Rows, Rows + 1);
+            if (Rows == _defLevels.Length) ColumnArrays.Grow(ref _defLevels, Rows, Rows + 1, sizing);
             _defLevels[Rows] = isNull ? (short)0 : (short)1;
         }
         else if (isNull)
@@ -52,11 +53,11 @@ internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
         Count = 0;
     }
 
-    /// <summary>Clears and gives the arrays back to the pool (an idle partition keeps no memory).</summary>
+    /// <summary>Clears and drops the arrays (an idle partition keeps no memory).</summary>
     public virtual void Release()
     {
         Clear();
-        PooledArrays.Return(ref _defLevels);
+        _defLevels = [];
     }
 
     protected abstract long ValueBytes { get; }
@@ -64,21 +65,21 @@ internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal)
     protected abstract void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels);
 
     /// <summary>The buffer for a contract column, matching <see cref="ParquetLayout.PhysicalTypeOf"/>.</summary>
-    public static ColumnBuffer For(ColumnSpec spec, int ordinal) => spec.Type.Kind switch
+    public static ColumnBuffer For(ColumnSpec spec, int ordinal, ColumnSizing sizing) => spec.Type.Kind switch
     {
-        TypeKind.String => new StringColumnBuffer(spec, ordinal),
-        TypeKind.Int32 => new Int32ColumnBuffer(spec, ordinal, 0),
-        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, ValueParser.UnixEpochDayNumber),
-        TypeKind.Decimal when spec.Type.Precision <= ParquetLayout.MaxInt32DecimalPrecision => new Int32ColumnBuffer(spec, ordinal, 0),
-        TypeKind.Int64 or TypeKind.Decimal or TypeKind.Timestamp => new Int64ColumnBuffer(spec, ordinal),
-        TypeKind.Double => new DoubleColumnBuffer(spec, ordinal),
-        TypeKind.Bool => new BoolColumnBuffer(spec, ordinal),
+        TypeKind.String => new StringColumnBuffer(spec, ordinal, sizing),
+        TypeKind.Int32 => new Int32ColumnBuffer(spec, ordinal, sizing, 0),
+        TypeKind.Date => new Int32ColumnBuffer(spec, ordinal, sizing, ValueParser.UnixEpochDayNumber),
+        TypeKind.Decimal when spec.Type.Precision <= ParquetLayout.MaxInt32DecimalPrecision => new Int32ColumnBuffer(spec, ordinal, sizing, 0),
+        TypeKind.Int64 or TypeKind.Decimal or TypeKind.Timestamp => new Int64ColumnBuffer(spec, ordinal, sizing),
+        TypeKind.Double => new DoubleColumnBuffer(spec, ordinal, sizing),
+        TypeKind.Bool => new BoolColumnBuffer(spec, ordinal, sizing),
         _ => throw new EtlException(ErrorType.InternalError, $"no Parquet buffer for type {spec.Type}"),
     };
 }
 
 /// <summary>A column whose values are a fixed-width unmanaged type (all types except strings).</summary>
-internal abstract class FixedColumnBuffer<T>(ColumnSpec spec, int ordinal) : ColumnBuffer(spec, ordinal)
+internal abstract class FixedColumnBuffer<T>(ColumnSpec spec, int ordinal, ColumnSizing sizing) : ColumnBuffer(spec, ordinal, sizing)
     where T : unmanaged
 {
     private T[] _values = [];
@@ -87,7 +88,7 @@ internal abstract class FixedColumnBuffer<T>(ColumnSpec spec, int ordinal) : Col
 
     protected sealed override void AppendValue(CanonicalCsvReader row, int ordinal)
     {
-        if (Count == _values.Length) PooledArrays.Grow(ref _values, Count, Count + 1);
+        if (Count == _values.Length) ColumnArrays.Grow(ref _values, Count, Count + 1, Sizing);
         _values[Count++] = Convert(row, ordinal);
     }
 
@@ -99,18 +100,18 @@ internal abstract class FixedColumnBuffer<T>(ColumnSpec spec, int ordinal) : Col
     public sealed override void Release()
     {
         base.Release();
-        PooledArrays.Return(ref _values);
+        _values = [];
     }
 }
 
 /// <summary>int64, timestamp (Unix microseconds) and decimal(p&lt;=18) as its unscaled value.</summary>
-internal sealed class Int64ColumnBuffer(ColumnSpec spec, int ordinal) : FixedColumnBuffer<long>(spec, ordinal)
+internal sealed class Int64ColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing sizing) : FixedColumnBuffer<long>(spec, ordinal, sizing)
 {
     protected override long Convert(CanonicalCsvReader row, int ordinal) => row.GetInt64(ordinal);
 }
 
 /// <summary>int32, decimal(p&lt;=9) unscaled, and date (day number minus <paramref name="offset"/> = days since 1970-01-01).</summary>
-internal sealed class Int32ColumnBuffer(ColumnSpec spec, int ordinal, long offset) : FixedColumnBuffer<int>(spec, ordinal)
+internal sealed class Int32ColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing sizing, long offset) : FixedColumnBuffer<int>(spec, ordinal, sizing)
 {
     protected override int Convert(CanonicalCsvReader row, int ordinal)
     {
@@ -124,12 +125,12 @@ internal sealed class Int32ColumnBuffer(ColumnSpec spec, int ordinal, long offse
     }
 }
 
-internal sealed class DoubleColumnBuffer(ColumnSpec spec, int ordinal) : FixedColumnBuffer<double>(spec, ordinal)
+internal sealed class DoubleColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing sizing) : FixedColumnBuffer<double>(spec, ordinal, sizing)
 {
     protected override double Convert(CanonicalCsvReader row, int ordinal) => row.GetDouble(ordinal);
 }
 
-internal sealed class BoolColumnBuffer(ColumnSpec spec, int ordinal) : FixedColumnBuffer<bool>(spec, ordinal)
+internal sealed class BoolColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing sizing) : FixedColumnBuffer<bool>(spec, ordinal, sizing)
 {
     protected override bool Convert(CanonicalCsvReader row, int ordinal) => row.GetInt64(ordinal) != 0;
 }

@@ -8,7 +8,7 @@ namespace EtlFunction.Parquet;
 
 /// <summary>
 /// Writes a run's typed rows as contract-typed Parquet, one file per <c>dt=YYYY-MM-DD</c> partition.
-/// Rows stream through: each partition buffers at most one row group of column arrays (pooled and
+/// Rows stream through: each partition buffers at most one row group of column arrays (sized once and
 /// reused), a full buffer is written as a row group, and when all partitions together hold more
 /// than a global cap every buffer is flushed, so memory stays bounded however many days a file
 /// spans and however large it is. See <see cref="ParquetLayout"/> for the type mapping.

@@ -96,7 +96,8 @@ internal sealed class ParquetLayout : IDisposable
     public ColumnBuffer[] CreateBuffers()
     {
         var buffers = new ColumnBuffer[Contract.Columns.Count];
-        for (var i = 0; i < buffers.Length; i++) buffers[i] = ColumnBuffer.For(Contract.Columns[i], i);
+        var sizing = new ColumnSizing(Contract.Archive.RowGroupRows, FullGroups: Contract.Archive.PartitionBy is null);
+        for (var i = 0; i < buffers.Length; i++) buffers[i] = ColumnBuffer.For(Contract.Columns[i], i, sizing);
         return buffers;
     }
 

@@ -66,7 +66,7 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, RowGroupE
         _sink!.Flush();
     }
 
-    /// <summary>Gives the buffers' arrays back to the pool (after a flush, when memory is tight).</summary>
+    /// <summary>Drops the buffers' arrays (after a flush, when memory is tight).</summary>
     public void Release() => Release(_buffers);
 
     private static void Release(ColumnBuffer[] buffers)

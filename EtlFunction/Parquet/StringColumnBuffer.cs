@@ -14,7 +14,7 @@ namespace EtlFunction.Parquet;
 /// pin is held until the row group is closed (<see cref="Clear"/>), so the native writer never
 /// sees memory move while it still may reference it.
 /// </summary>
-internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal) : ColumnBuffer(spec, ordinal)
+internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing sizing) : ColumnBuffer(spec, ordinal, sizing)
 {
     private byte[] _bytes = [];
     private int _used;
@@ -34,9 +34,9 @@ internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal) : ColumnB
     {
         var s = row.GetChars(ordinal);
         var max = Encoding.UTF8.GetMaxByteCount(s.Length);
-        if (_bytes.Length - _used < max) PooledArrays.Grow(ref _bytes, _used, _used + max);
+        if (_bytes.Length - _used < max) ColumnArrays.GrowByHalf(ref _bytes, _used, _used + max);
         _used += Encoding.UTF8.GetBytes(s, _bytes.AsSpan(_used));
-        if (Count == _ends.Length) PooledArrays.Grow(ref _ends, Count, Count + 1);
+        if (Count == _ends.Length) ColumnArrays.Grow(ref _ends, Count, Count + 1, Sizing);
         _ends[Count++] = _used;
     }
 
@@ -44,7 +44,7 @@ internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal) : ColumnB
     {
         if (!_pin.IsAllocated)
         {
-            if (_bytes.Length == 0) PooledArrays.Grow(ref _bytes, 0, 1);
+            if (_bytes.Length == 0) ColumnArrays.GrowByHalf(ref _bytes, 0, 1);
             _pin = GCHandle.Alloc(_bytes, GCHandleType.Pinned);
         }
         var start = _pin.AddrOfPinnedObject();
@@ -83,7 +83,7 @@ internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal) : ColumnB
     {
         Clear();
         base.Release();
-        PooledArrays.Return(ref _bytes);
-        PooledArrays.Return(ref _ends);
+        _bytes = [];
+        _ends = [];
     }
 }

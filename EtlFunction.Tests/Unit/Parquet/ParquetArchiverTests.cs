@@ -130,6 +130,30 @@ public sealed class ParquetArchiverTests
         Assert.That(back.Values("s"), Is.EqualTo(Enumerable.Range(0, 2500).Select(i => i % 7 == 0 ? null : (object?)$"v{i}")));
     }
 
+    [TestCase(null)]
+    [TestCase("day")]
+    public void Write_LaterRowGroupsLongerAndSparser_ReusedBuffersKeepEveryValue(string? partitionBy)
+    {
+        // Pre-sized (no partition column) or doubling (partitioned) buffers are reused across row groups;
+        // later groups have longer strings than the first and another NULL pattern, so the reused arrays
+        // must grow and must not leak values of the group before.
+        var contract = Contract(new ArchiveOptions { RowGroupRows = 1000, PartitionBy = partitionBy },
+            Col("n", ColumnType.Int64, nullable: false), Col("q", ColumnType.Int32), Col("day", ColumnType.Date, nullable: false), Col("s", ColumnType.String));
+        static string Text(int i) => new string('x', i / 100) + i.ToString(CultureInfo.InvariantCulture);
+        static bool NoQ(int i) => i < 1000 ? i % 3 == 0 : i % 5 == 0;
+        static bool NoS(int i) => i < 1000 ? i % 2 == 0 : i % 7 == 0;
+        var lines = Enumerable.Range(0, 3500).Select(i => $"{i},{(NoQ(i) ? "" : (i * 3).ToString(CultureInfo.InvariantCulture))},2024-05-01,{(NoS(i) ? "" : Text(i))}");
+
+        var (parts, files) = Archive(contract, lines);
+
+        var back = files.Read("2024-05-01");
+        Assert.That(parts.Single().Rows, Is.EqualTo(3500));
+        Assert.That(back.RowGroupRows, Is.EqualTo(new long[] { 1000, 1000, 1000, 500 }));
+        Assert.That(back.Values("n"), Is.EqualTo(Enumerable.Range(0, 3500).Select(i => (object?)(long)i)));
+        Assert.That(back.Values("q"), Is.EqualTo(Enumerable.Range(0, 3500).Select(i => NoQ(i) ? null : (object?)(long)(i * 3))));
+        Assert.That(back.Values("s"), Is.EqualTo(Enumerable.Range(0, 3500).Select(i => NoS(i) ? null : (object?)Text(i))));
+    }
+
     [Test]
     public void Write_OutputFailsWhileRowGroupIsEncoded_ThrowsThatFailureToCaller()
     {
