@@ -2,12 +2,11 @@ using System.Globalization;
 using EtlFunction.Contracts;
 using EtlFunction.Errors;
 using EtlFunction.ProcessedCsv;
-using nietras.SeparatedValues;
 
 namespace EtlFunction.Cleaning;
 
 /// <summary>
-/// The streaming cleaner: reads a source CSV once (Sep, spans, no per-field strings), binds its
+/// The streaming cleaner: reads a source CSV once as UTF-8 bytes (<see cref="Utf8RecordReader"/>; workers decode, no per-field strings), binds its
 /// header to the contract, and for each record decides exactly one fate — written to the
 /// processed CSV, filtered by a contract filter, rejected with its line and reason, or superseded
 /// by a duplicate key. Memory is bounded by the longest record plus, for keep_first and reject
@@ -67,21 +66,16 @@ public sealed class CsvCleaner(DatasetContract contract)
     private CleanResult RunPass(Stream source, Stream output, Stream rejectStream, Action<CleanProgress>? progress, OrdinalSet? superseded, CancellationToken ct)
     {
         using var input = new InputDecoder(source, contract.Encoding, sniffBinary: Part?.SniffBinary ?? true);
-        using var reader = Sep.Reader(o => o with
-        {
-            Sep = new Sep(contract.Delimiter),
-            HasHeader = false,
-            DisableColCountCheck = true,
-            Unescape = false,
-        }).From(input.Reader);
-
-        if (!reader.MoveNext())
+        var reader = new Utf8RecordReader(input.Utf8);
+        if (!reader.TryNext(out var headerBytes))
         {
             throw new EtlException(ErrorType.InvalidInput, "the file is empty: no header line");
         }
-        var headerRow = reader.Current;
+        var headerDecoder = new RecordDecoder(contract.Delimiter);
+        var headerRow = headerDecoder.Decode(headerBytes, reader.Line);
+        if (input.IsUtf8) input.AddInvalid(headerDecoder.Invalid);
         var header = new string[headerRow.ColCount];
-        for (var i = 0; i < header.Length; i++) header[i] = HeaderBinder.Unquote(headerRow[i].Span);
+        for (var i = 0; i < header.Length; i++) header[i] = HeaderBinder.Unquote(headerRow[i]);
         if (header.Length == 1 && header[0].Length == 0)
         {
             throw new EtlException(ErrorType.InvalidInput, "the file has no header: its first line is blank");

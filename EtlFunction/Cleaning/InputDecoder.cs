@@ -16,6 +16,10 @@ namespace EtlFunction.Cleaning;
 /// which it reads once and replays to the decoder.
 /// </summary>
 /// <remarks>
+/// The cleaner reads <see cref="Utf8"/>: a UTF-8 file's bytes as they are (no decoding on the reading
+/// thread; the workers decode each record and count its invalid sequences through
+/// <see cref="AddInvalid"/>), any other encoding transcoded to UTF-8 by a stream that decodes with the
+/// counting fallback. Inference reads <see cref="Reader"/>; a decoder serves one of the two.
 /// The decoding is the <see cref="StreamReader"/>'s stateful decoder over the byte stream: a
 /// multi-byte UTF-8 sequence, a UTF-16 code unit or a surrogate pair cut by a read boundary is
 /// carried to the next read, never split. Memory stays bounded by the reader's buffers (and the
@@ -25,12 +29,40 @@ public sealed class InputDecoder : IDisposable
 {
     private readonly CountingStream _counting;
     private readonly CountingDecoderFallback _fallback = new();
+    private readonly Stream _data;
+    private TextReader? _reader;
+    private Stream? _utf8;
+    private long _invalidInRecords;
 
-    public TextReader Reader { get; }
+    /// <summary>The text, decoded (for inference; the cleaner reads <see cref="Utf8"/>).</summary>
+    public TextReader Reader => _reader ??= _utf8 is null
+        // BOM handled in the constructor: StreamReader's own detection would swap in an encoding without our fallback.
+        ? new StreamReader(_data, SourceEncodings.Create(Encoding, _fallback), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16)
+        : throw new InvalidOperationException("the input is already read as UTF-8 bytes");
+
+    /// <summary>
+    /// The text as UTF-8 bytes, byte order mark skipped: a UTF-8 file as it is (invalid sequences included,
+    /// for the reader of each record to replace and count), any other encoding transcoded (an undecodable
+    /// sequence becomes U+FFFD, counted by the fallback).
+    /// </summary>
+    public Stream Utf8 => _utf8 ??= _reader is not null
+        ? throw new InvalidOperationException("the input is already read as text")
+        : IsUtf8 ? _data
+        : System.Text.Encoding.CreateTranscodingStream(_data, SourceEncodings.Create(Encoding, _fallback), new UTF8Encoding(false), leaveOpen: false);
+
+    /// <summary>True when <see cref="Utf8"/> is the file's own bytes: invalid sequences are found (and counted) per record.</summary>
+    public bool IsUtf8 => Encoding == SourceEncodings.Utf8;
+
     /// <summary>Bytes read from the object so far (compressed bytes for gzip).</summary>
     public long BytesRead => _counting.Count;
     /// <summary>Invalid byte sequences replaced by U+FFFD so far.</summary>
-    public long InvalidSequences => _fallback.Count;
+    public long InvalidSequences => _fallback.Count + Interlocked.Read(ref _invalidInRecords);
+
+    /// <summary>Counts invalid sequences found while decoding records of a UTF-8 file (thread-safe).</summary>
+    internal void AddInvalid(long n)
+    {
+        if (n != 0) Interlocked.Add(ref _invalidInRecords, n);
+    }
     public bool Gzip { get; }
     /// <summary>The encoding the text is decoded with (canonical name, see <see cref="SourceEncodings"/>).</summary>
     public string Encoding { get; }
@@ -74,9 +106,7 @@ public sealed class InputDecoder : IDisposable
             EnsureText(start[..Math.Min(m, SniffBytes)]);
         }
         var bom = SourceEncodings.BomLength(encoding, start);
-        data = new PrefixStream(peek.AsMemory(bom, m - bom), data);
-        // BOM handled above: StreamReader's own detection would swap in an encoding without our fallback.
-        Reader = new StreamReader(data, SourceEncodings.Create(encoding, _fallback), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        _data = new PrefixStream(peek.AsMemory(bom, m - bom), data);
     }
 
     /// <summary>How many leading bytes <see cref="EnsureText"/> looks at.</summary>
@@ -104,7 +134,12 @@ public sealed class InputDecoder : IDisposable
         return total;
     }
 
-    public void Dispose() => Reader.Dispose();
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _utf8?.Dispose();
+        _data.Dispose();
+    }
 
     /// <summary>Replaces each invalid sequence with U+FFFD and counts it.</summary>
     private sealed class CountingDecoderFallback : DecoderFallback

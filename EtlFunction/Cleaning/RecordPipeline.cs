@@ -1,5 +1,3 @@
-using nietras.SeparatedValues;
-
 namespace EtlFunction.Cleaning;
 
 /// <summary>
@@ -10,17 +8,17 @@ namespace EtlFunction.Cleaning;
 /// </summary>
 internal static class RecordPipeline
 {
-    public static void Run(SepReader reader, int workers, Func<RowWorker> createWorker, Action<RowOutcome> consume, Action? batchDone, CancellationToken ct)
+    public static void Run(Utf8RecordReader reader, int workers, Func<RowWorker> createWorker, Action<RowOutcome> consume, Action? batchDone, CancellationToken ct)
     {
         if (workers <= 1)
         {
             using var worker = createWorker();
             var batch = new RecordBatch();
-            foreach (var row in reader)
+            while (reader.TryNext(out var record))
             {
-                if (batch.TryAdd(row)) continue;
+                if (batch.TryAdd(record, reader.Line)) continue;
                 CleanInline(batch, worker, consume, batchDone, ct);
-                batch.TryAdd(row);
+                batch.TryAdd(record, reader.Line);
             }
             CleanInline(batch, worker, consume, batchDone, ct);
             return;
@@ -39,12 +37,12 @@ internal static class RecordPipeline
         try
         {
             var current = Rent();
-            foreach (var row in reader)
+            while (reader.TryNext(out var record))
             {
-                if (current.TryAdd(row)) continue;
+                if (current.TryAdd(record, reader.Line)) continue;
                 Submit(current);
                 current = Rent();
-                current.TryAdd(row);
+                current.TryAdd(record, reader.Line);
             }
             Submit(current);
             while (inFlight.Count > 0) ConsumeOldest();
@@ -91,7 +89,7 @@ internal static class RecordPipeline
         ct.ThrowIfCancellationRequested();
         for (var i = 0; i < b.Count; i++)
         {
-            worker.Clean(b.Record(i), b.Outcomes[i]);
+            worker.Clean(b.Bytes(i), b.Line(i), b.Outcomes[i]);
             consume(b.Outcomes[i]);
         }
         batchDone?.Invoke();
@@ -105,7 +103,7 @@ internal static class RecordPipeline
         {
             try
             {
-                for (var i = 0; i < b.Count; i++) worker.Clean(b.Record(i), b.Outcomes[i]);
+                for (var i = 0; i < b.Count; i++) worker.Clean(b.Bytes(i), b.Line(i), b.Outcomes[i]);
             }
             catch (Exception e)
             {

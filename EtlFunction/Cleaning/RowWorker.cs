@@ -16,13 +16,17 @@ internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int
     // first buffer, which grows for a longer row. (int.MaxValue / 2 rented 1 GiB per worker.)
     private readonly CanonicalCsvWriter _writer = new(Stream.Null, 64 << 10);
     private readonly List<(string Column, string Reason)> _errors = [];
+    private readonly RecordDecoder _decoder = new(contract.Delimiter);
 
     public bool KeyIsLong => _state.KeyIsLong;
 
     public void Dispose() => _writer.Dispose();
 
-    public void Clean(RawRecord row, RowOutcome o)
+    /// <summary>Decodes and cleans one record (its UTF-8 bytes, no line end) that starts on <paramref name="line"/>.</summary>
+    public void Clean(ReadOnlySpan<byte> bytes, long line, RowOutcome o)
     {
+        var row = _decoder.Decode(bytes, line);
+        input.AddInvalid(_decoder.Invalid);
         o.Line = row.Line;
         if (row.ColCount == 1 && row.Span.IsEmpty)
         {
@@ -30,7 +34,8 @@ internal sealed class RowWorker(DatasetContract contract, int[] sourceIndex, int
             return;
         }
         _errors.Clear();
-        if (input.InvalidSequences > 0 && row.Span.Contains('\uFFFD'))
+        // A UTF-8 file's invalid bytes are found per record; a transcoded file's became U+FFFD in the transcoder.
+        if (input.IsUtf8 ? _decoder.Invalid > 0 : input.InvalidSequences > 0 && row.Span.Contains('\uFFFD'))
         {
             _errors.Add((CsvCleaner.RowColumn, input.InvalidReason));
         }
