@@ -13,7 +13,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static class RunCommand
 {
-    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--contract-store STORE] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--json] [--quiet]";
+    public const string Usage = "run FILE [--dataset NAME] [--contract FILE] [--contracts DIR] [--contract-store STORE] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--parallel N] [--sequential] [--json] [--quiet]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -22,6 +22,8 @@ public static class RunCommand
         var settings = CliSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var datasetOption = args.Option("dataset");
         var parallel = ParallelOption(args);
+        // --sequential: load only after preprocess, as the state machine does (else it streams when the contract allows).
+        var sequential = args.Flag("sequential");
         args.EnsureAllUsed();
         if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
         var file = args.Positionals[0];
@@ -44,7 +46,7 @@ public static class RunCommand
         RunState state;
         try
         {
-            state = await LocalPipeline.RunAsync(ctx, new PreprocessInput(ctx.Buckets.Landing, key, dataset), ct).ConfigureAwait(false);
+            state = await LocalPipeline.RunAsync(ctx, new PreprocessInput(ctx.Buckets.Landing, key, dataset), streamLoad: !sequential, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -22,6 +22,15 @@ public static class LoadStep
         var result = await loader.LoadAsync(state.RunId, Task.Run(() => RequestAsync(ctx, state, ct), ct), c => ProcessedInput.OpenAsync(ctx, state, null, c), ct).ConfigureAwait(false);
         LoadProfile.Mark("done");
         LoadProfile.Flush();
+        return Apply(ctx, loader, state, result, sw.Elapsed);
+    }
+
+    /// <summary>
+    /// The run state after a load: checks that every processed row went in, logs, and sets the load's fields
+    /// (shared with <see cref="StreamedLoad"/>, which loads while preprocess runs).
+    /// </summary>
+    internal static RunState Apply(StepContext ctx, ITableLoader loader, RunState state, LoadResult result, TimeSpan elapsed)
+    {
         if (!result.AlreadyLoaded && result.RowsLoaded != state.RowsWritten)
         {
             throw new EtlException(ErrorType.DataLossError, $"loaded {result.RowsLoaded} rows but the processed file has {state.RowsWritten}");
@@ -41,7 +50,7 @@ public static class LoadStep
             Table = result.Table,
             Database = loader.Describe(),
             SchemaChanges = result.SchemaChanges.Count > 0 ? result.SchemaChanges : null,
-        }).WithTiming("load", sw.Elapsed.TotalSeconds);
+        }).WithTiming("load", elapsed.TotalSeconds);
     }
 
     private static async Task<LoadRequest> RequestAsync(StepContext ctx, RunState state, CancellationToken ct)

@@ -6,26 +6,46 @@ namespace EtlFunction.Steps;
 /// The state machine of <c>statemachine/etl.asl.json</c>, run in-process for the CLI: preprocess,
 /// then load and archive in parallel (as the Parallel state does), then finalize; on any failure,
 /// quarantine and rethrow. Same steps, same run state, so local and AWS runs cannot drift apart.
+/// One difference, where the contract allows it: the load starts while preprocess still cleans
+/// (<see cref="StreamedLoad"/>), and commits only after preprocess has succeeded.
 /// </summary>
 public static class LocalPipeline
 {
-    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default)
+    public static Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default) =>
+        RunAsync(ctx, input, streamLoad: true, ct);
+
+    /// <summary>
+    /// The run, with <paramref name="streamLoad"/> true loading while cleaning when the contract allows it
+    /// (false: strictly one step after another, as the state machine does).
+    /// </summary>
+    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, bool streamLoad, CancellationToken ct = default)
     {
         string? etag = null;
         var failedState = "Preprocess";
+        var streamed = streamLoad ? new StreamedLoad(ctx) : null;
         try
         {
             etag = (await ctx.Store.HeadAsync(input.Bucket, input.Key, ct).ConfigureAwait(false))?.ETag;
-            var state = await PreprocessStep.RunAsync(ctx, input, ct).ConfigureAwait(false);
+            RunState state;
+            try
+            {
+                state = await PreprocessStep.RunAsync(ctx, input, streamed, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (streamed is { Started: true })
+            {
+                await streamed.AbandonAsync(e).ConfigureAwait(false);
+                throw;
+            }
             if (state.RowsWritten == 0)
             {
                 // The state machine's Choice: nothing to load or archive goes straight to Finalize.
+                if (streamed is { Started: true }) await streamed.AbandonAsync(null).ConfigureAwait(false);
                 state = state with { RowsLoaded = 0, Archive = [] };
             }
             else
             {
                 failedState = "LoadAndArchive";
-                var load = LoadStep.RunAsync(ctx, state, ct);
+                var load = streamed is { Started: true } ? streamed.CompleteAsync(state) : LoadStep.RunAsync(ctx, state, ct);
                 var archive = ArchiveStep.RunAsync(ctx, state, ct);
                 await Task.WhenAll(load, archive).ConfigureAwait(false);
                 state = Merge(load.Result, archive.Result);

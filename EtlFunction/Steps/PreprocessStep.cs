@@ -14,7 +14,11 @@ namespace EtlFunction.Steps;
 /// </summary>
 public static class PreprocessStep
 {
-    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default)
+    public static Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default) =>
+        RunAsync(ctx, input, null, ct);
+
+    /// <summary>The step, with <paramref name="streamed"/> (the CLI's <c>run</c>) loading the rows while they are cleaned when the contract allows.</summary>
+    internal static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, StreamedLoad? streamed, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var store = ctx.Store;
@@ -31,6 +35,8 @@ public static class PreprocessStep
         await using (var processed = await store.OpenWriteAsync(ctx.Buckets.Processed, processedKey, ct).ConfigureAwait(false))
         await using (var rejects = await store.OpenWriteAsync(ctx.Buckets.Processed, rejectsKey, ct).ConfigureAwait(false))
         {
+            var output = streamed?.Begin(new Database.LoadRequest(runId, contract, $"{run.Source.Bucket}/{run.Source.Key}") { ContractSource = run.ContractSource },
+                split is null, processed.Stream, ct) ?? processed.Stream;
             if (split is { } s)
             {
                 result = await Task.Run(() => s.Cleaner.Run(s.Path, s.Plan, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
@@ -39,7 +45,7 @@ public static class PreprocessStep
             {
                 await using var src = await store.OpenReadAsync(info.Bucket, info.Key, ct).ConfigureAwait(false);
                 var cleaner = new CsvCleaner(contract);
-                result = await Task.Run(() => cleaner.Run(src, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
+                result = await Task.Run(() => cleaner.Run(src, output, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);
             }
             if (!result.Balanced) throw new EtlException(ErrorType.InternalError, $"row accounting does not balance: {CsvCleaner.Describe(result)}");
             processedInfo = await processed.CommitAsync(ct).ConfigureAwait(false);
