@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's benchmark (issue #5): ONE command for the whole table. Not a test.
 #   bash scripts/bench.sh [ROWS] [RUNS]        (defaults: 1,000,000 rows, 3 runs; medians quoted)
-#   ETL_BENCH_APP=out/EtlFunction bash scripts/bench.sh   measures that binary (e.g. the AOT publish)
+#   measures the Native AOT publish the image ships (out/bench-aot; needs clang, lld, zlib1g-dev), else the JIT build;
+#   ETL_BENCH_BUILD=jit measures the JIT Release build, ETL_BENCH_APP=PATH a given binary
 #   bash scripts/bench.sh load [ROWS] [RUNS]   the load lines alone: `invoke load` against plain LOAD DATA,
 #                                              alternated in each run (scripts/bench/load.sh)
 #   bash scripts/bench.sh coldstart [N]        cold start of the published binary and of the container image
@@ -36,10 +37,18 @@ command -v /usr/bin/time >/dev/null || { log "needs GNU time (apt-get install ti
 # ETL_BENCH_APP: the binary to measure (e.g. the Native AOT publish, what the image ships); else a Release build.
 if [[ -n "${ETL_BENCH_APP:-}" ]]; then
   app=$(readlink -f "$ETL_BENCH_APP"); [[ -x $app ]] || { log "ETL_BENCH_APP=$ETL_BENCH_APP is not an executable"; exit 1; }
+elif [[ ${ETL_BENCH_BUILD:-aot} == aot ]] && command -v clang >/dev/null && command -v ld.lld >/dev/null; then
+  # What the image ships: the Native AOT publish (the Dockerfile's form; clang, lld and zlib1g-dev from apt).
+  log "publishing the Native AOT binary (out/bench-aot; ETL_BENCH_BUILD=jit measures the JIT build instead)"
+  dotnet publish EtlFunction/EtlFunction.csproj -c Release -r linux-x64 --self-contained true -p:EtlAot=true -p:DebugType=none \
+    -v q -nologo -o out/bench-aot >/dev/null
+  app="$repo/out/bench-aot/EtlFunction"
 else
+  [[ ${ETL_BENCH_BUILD:-aot} == aot ]] && log "no clang/lld for the AOT publish (apt-get install clang lld zlib1g-dev): measuring the JIT build"
   dotnet build EtlFunction -c Release -v q -nologo >/dev/null
   app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
 fi
+log "measuring $app"
 # FILE.truth: "GENERATOR EXPECTED_ROWS_WRITTEN" (EXPECTED empty when the generator has no count for this size).
 truth="$file.truth"
 if [[ ! -f "$file" || ! -f "$truth" ]]; then
@@ -112,6 +121,9 @@ unset ETL_MYSQL
 root_sql() { mariadb --no-defaults -S "$ETL_TEST_MYSQL_ROOT_SOCKET" -uroot -N -B "$@"; }
 bucket() { node -e "require('http').request('$ETL_TEST_S3_ENDPOINT/$1',{method:'PUT'},r=>process.exit(r.statusCode===200?0:1)).end()"; }
 tag="$(date +%s)-$$"
+mkdir -p "$tmp/keep-first"
+sed 's/^dedupe: keep_last/dedupe: keep_first/' contracts/orders.yaml >"$tmp/keep-first/orders.yaml"
+grep -q '^dedupe: keep_first' "$tmp/keep-first/orders.yaml" || { log "contracts/orders.yaml has no dedupe: keep_last line"; exit 1; }
 dbs=()
 
 for run in $(seq 1 "$runs"); do
@@ -125,6 +137,14 @@ for run in $(seq 1 "$runs"); do
   measure "run (whole) --s3 --mysql" "$rows" "$size" "$tmp/run.json" d.timings.total -- "$app" run "$file" --dataset orders --contracts contracts \
     --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p1" --archive-bucket "$b-a1" --mysql "$(conn run)" --json --quiet
   [[ $(json d.rowsLoaded "$tmp/run.json") == "$written" ]] || { log "run --s3 --mysql loaded $(json d.rowsLoaded "$tmp/run.json") rows"; exit 1; }
+  # The same run under a keep_first copy of the contract: a row is final once cleaned, so `run` loads while it
+  # cleans (StreamedLoad). keep_first keeps each key's first row where keep_last keeps its last: the same count.
+  bucket "$b-p4"; bucket "$b-a4"
+  root_sql -e "CREATE DATABASE etl_bench_stream_$run CHARACTER SET utf8mb4"; dbs+=("etl_bench_stream_$run")
+  measure "run (whole, load streamed, keep_first) --s3 --mysql" "$rows" "$size" "$tmp/run-stream.json" d.timings.total -- "$app" run "$file" \
+    --dataset orders --contracts "$tmp/keep-first" --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p4" --archive-bucket "$b-a4" \
+    --mysql "$(conn stream)" --json --quiet
+  [[ $(json d.rowsLoaded "$tmp/run-stream.json") == "$written" ]] || { log "the streamed run loaded $(json d.rowsLoaded "$tmp/run-stream.json") rows"; exit 1; }
 
   # Each step alone, as the state machine runs them, on the object the run above landed.
   s3=(--contracts contracts --s3 --landing-bucket "$b-landing" --processed-bucket "$b-p2" --archive-bucket "$b-a2" --mysql "$(conn steps)")

@@ -7,21 +7,35 @@ using ParquetSharp;
 namespace EtlFunction.Tests.Integration.Pipeline;
 
 /// <summary>
-/// Issue #5's scale claim, proved on 5,000,000 rows (576 MB): preprocess, load and archive each run
+/// The scale claim, proved on 5,000,000 rows (576 MB): preprocess, load, archive and finalize each run
 /// in their own process of the real binary against S3 and MySQL, as the state machine runs them,
-/// give exactly the generator's counts, and none of the three processes peaks above 200 MB
-/// (200,000,000 bytes of resident memory, read from the process's own VmHWM).
+/// give exactly the generator's counts, and none of the processes peaks above what a 128 MB Lambda
+/// has (issue #13: 128 MiB of resident memory, read from the process's own VmHWM). The bound holds for
+/// the binary the image ships, the Native AOT one (<c>scripts/test.sh</c> copies it out of the image:
+/// <c>ETL_TEST_LAMBDA_AOT</c>, <c>ETL_TEST_LAMBDA_PUBLISH_DIR</c>); the JIT build beside the tests, run
+/// where no image was built, is held to issue #5's 200 MB (its archive to S3 peaks at 140–160 MiB: the JIT,
+/// its code heap and a larger GC heap).
 /// </summary>
 [NonParallelizable]
 public class FiveMillionRowTests
 {
     private const long Rows = 5_000_000;
-    private const long PeakLimitBytes = 200_000_000;
+    private const long LambdaLimitBytes = 128L << 20;
+    private const long JitLimitBytes = 200_000_000;
+
+    /// <summary>The shipped AOT binary when the run has one (scripts/test.sh with an image), else null.</summary>
+    private static string? ShippedBinary() =>
+        Lambda.LambdaEmulator.Aot && Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } dir
+        && File.Exists(Path.Combine(dir, "EtlFunction")) ? Path.Combine(dir, "EtlFunction") : null;
 
     [Test]
-    public async Task Steps_FiveMillionRowsOnS3AndMySql_ExactCountsAndEachProcessAtMost200MB()
+    public async Task Steps_FiveMillionRowsOnS3AndMySql_ExactCountsAndEachProcessFitsA128MBLambda()
     {
         await using var s = await PipelineServices.StartAsync("5m");
+        var shipped = ShippedBinary();
+        if (shipped is null && TestServices.UnderCi) Assert.Fail("CI runs this test on the image's AOT binary (ETL_TEST_LAMBDA_AOT, ETL_TEST_LAMBDA_PUBLISH_DIR): none was given");
+        if (shipped is not null) s.Binary = shipped;
+        var limit = shipped is null ? JitLimitBytes : LambdaLimitBytes;
         var file = Path.Combine(s.Work, "orders.csv");
         var truth = new OrdersGenerator(Rows, 9).ComputeTruth();
         var bytes = DataGenerators.Create("orders", Rows, 9).WriteFile(file);
@@ -43,7 +57,8 @@ public class FiveMillionRowTests
         var pre = await Step("preprocess", $$"""{"bucket":"{{s.Landing.Name}}","key":"orders/orders.csv","dataset":"orders"}""");
         var load = await Step("load", pre.Stdout);
         var archive = await Step("archive", pre.Stdout);
-        TestContext.Out.WriteLine($"5,000,000 rows ({bytes / 1e6:F0} MB), each step in its own process on S3 + MySQL:\n  {string.Join("\n  ", figures)}");
+        await Step("finalize", $"[{load.Stdout.Trim()},{archive.Stdout.Trim()}]");
+        TestContext.Out.WriteLine($"5,000,000 rows ({bytes / 1e6:F0} MB), each step in its own process of {(shipped is null ? "the JIT build" : "the shipped AOT binary")} on S3 + MySQL:\n  {string.Join("\n  ", figures)}");
 
         var written = pre.Json.GetProperty("rowsWritten").GetInt64();
         Assert.That(pre.Json.GetProperty("rowsRead").GetInt64(), Is.EqualTo(Rows));
@@ -76,7 +91,7 @@ public class FiveMillionRowTests
         {
             foreach (var (step, peak) in peaks)
             {
-                Assert.That(peak, Is.GreaterThan(0).And.LessThanOrEqualTo(PeakLimitBytes), $"peak RSS of {step} (bytes)");
+                Assert.That(peak, Is.GreaterThan(0).And.LessThanOrEqualTo(limit), $"peak RSS of {step} (bytes, {(shipped is null ? "JIT build" : "AOT binary")})");
             }
         });
     }

@@ -32,6 +32,9 @@ internal sealed class PipelineServices : IAsyncDisposable
     public string Work { get; }
     public S3ObjectStore Store { get; }
 
+    /// <summary>The executable the runs start: the apphost built beside the tests, unless a test names another (the shipped AOT binary).</summary>
+    public string Binary { get; set; } = Path.Combine(AppContext.BaseDirectory, "EtlFunction");
+
     public static async Task<PipelineServices> StartAsync(string purpose)
     {
         var landing = await S3TestBucket.CreateAsync(purpose + "-l");
@@ -57,7 +60,7 @@ internal sealed class PipelineServices : IAsyncDisposable
     /// <summary>Starts the binary; the caller may kill it (crash tests).</summary>
     public Process Start(IEnumerable<string> args, string? stdin = null)
     {
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "EtlFunction"))
+        var psi = new ProcessStartInfo(Binary)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
