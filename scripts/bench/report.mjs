@@ -51,7 +51,7 @@ for (const [ours, peer, a, b, limit] of targets) {
   console.log(`| ${ours} | ${f(a)} | ${peer} | ${f(b)} | ${b > 0 ? f(ratio) + '×' : ''} | ≤ ${limit}× | ${verdict} |`);
 }
 for (const [line, s] of stat) {
-  if (line.startsWith('DuckDB') || line.startsWith('plain') || line.startsWith('run (whole)')) continue;
+  if (line.startsWith('DuckDB') || line.startsWith('plain') || line.startsWith('run (whole')) continue;
   const mib = s.rss / 1048576;
   console.log(`| peak RSS, ${line} | | | | ${f(mib, 0)} MiB | ≤ 128 MiB | ${mib <= 128 ? 'PASS' : 'MISS'} |`);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EtlFunction.Cli;
+using EtlFunction.Steps;
 using EtlFunction.Tests.Support;
 
 namespace EtlFunction.Tests.Unit.Template;
@@ -144,6 +145,23 @@ public partial class TemplateConsistencyTests
         Assert.That(Template["Outputs"]!["ContractStore"]!["Value"]!["Fn::Sub"]!.GetValue<string>(), Is.EqualTo(store));
         var bucket = Template["Resources"]!["ContractsBucket"]!["Properties"]!;
         Assert.That(bucket["VersioningConfiguration"]!["Status"]!.GetValue<string>(), Is.EqualTo("Enabled"));
+    }
+
+    /// <summary>
+    /// The load's rate estimate (LoadTooLarge before a load that cannot finish in the invocation) is a deployment
+    /// setting: the load function reads it from a parameter whose default is the binary's own default rate.
+    /// </summary>
+    [Test]
+    public void LoadFunction_GetsTheLoadRate_FromAParameterThatDefaultsToTheBinarysRate()
+    {
+        var variables = Resources["LoadFunction"]!["Properties"]!["Environment"]!["Variables"]!.AsObject();
+        var parameter = CfnTemplate.Target(variables[LoadBudget.Variable])!;
+        var @default = Template["Parameters"]![parameter]!["Default"]!.GetValue<string>();
+
+        var budget = LoadBudget.FromEnvironment(name => name == LoadBudget.Variable ? @default : null);
+
+        Assert.That(budget, Is.EqualTo(LoadBudget.Default));
+        Assert.That(int.Parse(Template["Parameters"]![parameter]!["MinValue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "the binary refuses a rate of 0");
     }
 
     /// <summary>asl-validator 4.0.0 does not look at retrier values; the retry design is checked here.</summary>
