@@ -38,6 +38,48 @@ public sealed class Utf8RecordReaderFuzzTests
         Assert.That(Ours(text, ',', 7), Is.EqualTo(Sep(text, ',')));
     }
 
+    private static readonly byte[] ByteAlphabet = [(byte)'a', (byte)',', (byte)';', (byte)'"', (byte)' ', 0xFF, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F];
+
+    /// <summary>
+    /// Decode splits an ASCII record on its bytes, sixteen at a time, and any other on its characters: on any bytes,
+    /// valid UTF-8 or not, the fields must be those of one character loop over the decoded text.
+    /// </summary>
+    [Test]
+    public void Decode_RandomBytes_FieldsOfTheDecodedText()
+    {
+        var bytes = Gen.Int[0, ByteAlphabet.Length - 1].Array[0, 90].Select(ix => ix.Select(i => ByteAlphabet[i]).ToArray());
+        Fuzz.Check(bytes, record =>
+        {
+            foreach (var delimiter in new[] { ',', ';' })
+            {
+                var row = new RecordDecoder(delimiter).Decode(record, 1);
+                var fields = new List<string>();
+                for (var i = 0; i < row.ColCount; i++) fields.Add(row[i].ToString());
+                Assert.That(fields, Is.EqualTo(CharacterSplit(record, delimiter)), Convert.ToHexString(record));
+            }
+        }, 3000, Convert.ToHexString);
+    }
+
+    private static List<string> CharacterSplit(byte[] record, char delimiter)
+    {
+        var chars = new char[record.Length];
+        var text = chars.AsSpan(0, RecordDecoder.ToUtf16(record, chars, out _)).ToString();
+        var fields = new List<string>();
+        var start = 0;
+        var inQuotes = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '"') inQuotes = !inQuotes;
+            else if (text[i] == delimiter && !inQuotes)
+            {
+                fields.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+        fields.Add(text[start..]);
+        return fields;
+    }
+
     [Test]
     public void Decode_InvalidUtf8_OneReplacementPerMaximalSubpartCounted()
     {
