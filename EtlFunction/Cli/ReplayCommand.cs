@@ -12,7 +12,7 @@ namespace EtlFunction.Cli;
 /// </summary>
 public static partial class ReplayCommand
 {
-    public const string Usage = "replay [RUNID] [--dataset NAME] [--since TIME] [--until TIME] [--apply] [--run] [--force] [--contract FILE] [--contracts DIR] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--quiet]";
+    public const string Usage = "replay [RUNID] [--dataset NAME] [--since TIME] [--until TIME] [--apply] [--run] [--force] [--contract FILE] [--contracts DIR] [--contract-store STORE] [--store DIR] [--db FILE] [--s3 [--landing-bucket B --processed-bucket B --archive-bucket B]] [--mysql CONN] [--quiet]";
 
     public static async Task<int> RunAsync(Args args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
