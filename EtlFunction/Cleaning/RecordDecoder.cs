@@ -98,6 +98,7 @@ internal sealed class RecordDecoder(char delimiter)
         return new RawRecord(_chars, 0, length, _starts.AsSpan(0, n), _lengths.AsSpan(0, n), line);
     }
 
+    /// <summary>Doubles the field arrays; returns them for a caller that holds them in locals.</summary>
     private (int[] Starts, int[] Lengths) Grow()
     {
         Array.Resize(ref _starts, _starts.Length * 2);
@@ -108,11 +109,7 @@ internal sealed class RecordDecoder(char delimiter)
     /// <summary>Records field <paramref name="n"/>.</summary>
     private void Add(int n, int start, int length)
     {
-        if (n == _starts.Length)
-        {
-            Array.Resize(ref _starts, n * 2);
-            Array.Resize(ref _lengths, n * 2);
-        }
+        if (n == _starts.Length) Grow();
         _starts[n] = start;
         _lengths[n] = length;
     }

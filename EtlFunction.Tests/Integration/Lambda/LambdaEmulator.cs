@@ -101,12 +101,13 @@ internal static class LambdaEmulator
     public static bool Aot { get; } =
         string.Equals(Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_AOT"), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The publish folder handed over (<c>ETL_TEST_LAMBDA_PUBLISH_DIR</c>, with its <c>bootstrap</c>), else null.</summary>
+    public static string? HandedOverDir =>
+        Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } dir && File.Exists(Path.Combine(dir, "bootstrap")) ? dir : null;
+
     private static async Task<string> PublishAsync()
     {
-        if (Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } reuse && File.Exists(Path.Combine(reuse, "bootstrap")))
-        {
-            return reuse;
-        }
+        if (HandedOverDir is { } reuse) return reuse;
         var aot = Aot;
         var dir = Path.Combine(RepoPaths.Root, "artifacts", "lambda", aot ? "function-aot" : "function");
         var sw = Stopwatch.StartNew();

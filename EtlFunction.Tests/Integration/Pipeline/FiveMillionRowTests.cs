@@ -25,8 +25,7 @@ public class FiveMillionRowTests
 
     /// <summary>The shipped AOT binary when the run has one (scripts/test.sh with an image), else null.</summary>
     private static string? ShippedBinary() =>
-        Lambda.LambdaEmulator.Aot && Environment.GetEnvironmentVariable("ETL_TEST_LAMBDA_PUBLISH_DIR") is { Length: > 0 } dir
-        && File.Exists(Path.Combine(dir, "EtlFunction")) ? Path.Combine(dir, "EtlFunction") : null;
+        Lambda.LambdaEmulator.Aot && Lambda.LambdaEmulator.HandedOverDir is { } dir ? Path.Combine(dir, "EtlFunction") : null;
 
     [Test]
     public async Task Steps_FiveMillionRowsOnS3AndMySql_ExactCountsAndEachProcessFitsA128MBLambda()
