@@ -11,8 +11,9 @@
 //
 // The events go to ONE function instance in order: the first invocation is the cold start (process
 // start to first response), the later ones are warm. The results (status, FunctionError, payload,
-// milliseconds) are written as a JSON array to --out, or to stdout. The bootstrap's own stdout (its
-// JSON log lines) is inherited, so with --out the caller sees the function's logs on stdout.
+// milliseconds, and endedAtMs: the wall-clock time of the answer, Unix epoch ms) are written as a JSON
+// array to --out, or to stdout. The bootstrap's own stdout (its JSON log lines) is inherited, so with
+// --out the caller sees the function's logs on stdout.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -65,9 +66,11 @@ async function main() {
       const started = process.hrtime.bigint();
       const res = await fn.invoke({ InvocationType: 'RequestResponse', Payload: event });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const endedAtMs = performance.timeOrigin + performance.now();
       results.push({
         index,
         ms: Math.round(ms * 1000) / 1000,
+        endedAtMs: Math.round(endedAtMs * 1000) / 1000,
         statusCode: res.StatusCode,
         functionError: res.FunctionError ?? null,
         payload: String(res.Payload),
