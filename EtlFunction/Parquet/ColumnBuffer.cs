@@ -60,6 +60,15 @@ internal abstract class ColumnBuffer(ColumnSpec spec, int ordinal, ColumnSizing 
         _defLevels = [];
     }
 
+    /// <summary>
+    /// Whether a dictionary of the buffered values would outgrow <paramref name="limitBytes"/>, the writer's
+    /// dictionary page cap (its PLAIN-encoded size: the values, and 4 bytes of length for each string). Past the
+    /// cap the writer falls back to plain encoding within the row group anyway, after paying to build the
+    /// dictionary; <see cref="ParquetLayout.CreateProperties"/> asks this of a file's first row group to turn
+    /// the dictionary off for such columns (ids, amounts, timestamps) from the start.
+    /// </summary>
+    public abstract bool DictionaryOverflows(long limitBytes);
+
     protected abstract long ValueBytes { get; }
     protected abstract void AppendValue(CanonicalCsvReader row, int ordinal);
     protected abstract void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels);
@@ -93,6 +102,18 @@ internal abstract class FixedColumnBuffer<T>(ColumnSpec spec, int ordinal, Colum
     }
 
     protected abstract T Convert(CanonicalCsvReader row, int ordinal);
+
+    public sealed override bool DictionaryOverflows(long limitBytes)
+    {
+        var most = limitBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>(); // distinct values that fit
+        if (Count <= most) return false;
+        var seen = new HashSet<T>((int)Math.Min(most + 1, Count));
+        for (var i = 0; i < Count; i++)
+        {
+            if (seen.Add(_values[i]) && seen.Count > most) return true;
+        }
+        return false;
+    }
 
     protected sealed override void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels) =>
         ((ColumnWriter<T>)writer).WriteBatch(rows, defLevels, default, _values.AsSpan(0, Count));

@@ -30,7 +30,8 @@ internal sealed class ParquetLayout : IDisposable
     /// column (ids, amounts, timestamps) fills a whole 128K-row group's dictionary before falling
     /// back, which measured about 3x slower to write and ~15% larger than plain encoding; at 256 KiB
     /// such columns fall back to plain early while low-cardinality columns (codes, cities, dates,
-    /// flags) still get a dictionary.
+    /// flags) still get a dictionary. A column whose first row group already passes the cap gets no
+    /// dictionary at all in that file (<see cref="CreateProperties"/>).
     /// </summary>
     public const long DictionaryPageLimit = 256 << 10;
 
@@ -41,6 +42,7 @@ internal sealed class ParquetLayout : IDisposable
     public const int GzipLevel = 6;
 
     private readonly Node[] _columns;
+    private readonly Compression _compression;
 
     /// <summary>
     /// Arrow's jemalloc pool for the encoder's native buffers: it returns freed row-group memory to the
@@ -67,13 +69,7 @@ internal sealed class ParquetLayout : IDisposable
         {
             for (var i = 0; i < _columns.Length; i++) _columns[i] = Column(contract.Columns[i]);
             Schema = new GroupNode("schema", Repetition.Required, _columns);
-            using var builder = new WriterPropertiesBuilder();
-            var compression = CompressionOf(contract.Archive.Compression);
-            builder.Compression(compression);
-            if (compression == Compression.Gzip) builder.CompressionLevel(GzipLevel);
-            builder.DictionaryPagesizeLimit(DictionaryPageLimit);
-            if (NativePool.Value is { } pool) builder.MemoryPool(pool);
-            Properties = builder.Build();
+            _compression = CompressionOf(contract.Archive.Compression);
         }
         catch
         {
@@ -89,8 +85,31 @@ internal sealed class ParquetLayout : IDisposable
 
     public DatasetContract Contract { get; }
     public GroupNode Schema { get; } = null!;
-    public WriterProperties Properties { get; } = null!;
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>
+    /// The writer properties of one file, from the contract's archive options and the file's first row group:
+    /// a column whose dictionary would outgrow <see cref="DictionaryPageLimit"/> there is written plain from the
+    /// start. Building that dictionary and then falling back cost the encoder thread about a fifth of its time
+    /// on the reference file (hash-table growth and look-ups for ids, amounts, timestamps, e-mails and notes);
+    /// the values, and what any reader sees, are the same either way. The caller disposes the properties
+    /// after the file.
+    /// </summary>
+    public WriterProperties CreateProperties(ColumnBuffer[] firstRowGroup)
+    {
+        using var builder = new WriterPropertiesBuilder();
+        builder.Compression(_compression);
+        if (_compression == Compression.Gzip) builder.CompressionLevel(GzipLevel);
+        builder.DictionaryPagesizeLimit(DictionaryPageLimit);
+        for (var i = 0; i < firstRowGroup.Length; i++)
+        {
+            if (!firstRowGroup[i].DictionaryOverflows(DictionaryPageLimit)) continue;
+            using var path = new ColumnPath([Contract.Columns[i].Name]);
+            builder.DisableDictionary(path);
+        }
+        if (NativePool.Value is { } pool) builder.MemoryPool(pool);
+        return builder.Build();
+    }
 
     /// <summary>A fresh set of column buffers for one partition's row groups.</summary>
     public ColumnBuffer[] CreateBuffers()
@@ -137,7 +156,6 @@ internal sealed class ParquetLayout : IDisposable
 
     public void Dispose()
     {
-        Properties?.Dispose();
         Schema?.Dispose();
         foreach (var c in _columns) c?.Dispose();
     }

@@ -16,6 +16,7 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, RowGroupE
     private ColumnBuffer[] _buffers = layout.CreateBuffers();
     private ParquetSinkStream? _sink;
     private ManagedOutputStream? _output;
+    private WriterProperties? _properties;
     private ParquetFileWriter? _writer;
     private bool _completed;
     private Action<ColumnBuffer[]>? _writeRowGroup;
@@ -48,7 +49,7 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, RowGroupE
     public void FlushRowGroup()
     {
         if (BufferedRows == 0) return;
-        Open();
+        Open(_buffers);
         _buffers = encoder.Submit(_writeRowGroup ??= WriteRowGroup, _buffers);
         BufferedRows = 0;
     }
@@ -79,26 +80,29 @@ internal sealed class PartitionWriter(string dt, ParquetLayout layout, RowGroupE
     {
         FlushRowGroup();
         if (encoder.Drain() is { } spare) Release(spare);
-        Open().Close();
+        Open(_buffers).Close(); // a partition without rows still gets a file: the schema is archived
         _sink!.Flush();
         _completed = true;
         Release();
         return new ArchivedPart(dt, Rows);
     }
 
-    private ParquetFileWriter Open()
+    /// <summary>The file's writer, opened on the first call with properties chosen from <paramref name="firstRowGroup"/>.</summary>
+    private ParquetFileWriter Open(ColumnBuffer[] firstRowGroup)
     {
         if (_completed) throw new InvalidOperationException($"partition {dt} is already complete");
         if (_writer is not null) return _writer;
         _sink = new ParquetSinkStream(openOutput(dt));
         _output = new ManagedOutputStream(_sink, leaveOpen: true);
-        _writer = new ParquetFileWriter(_output, layout.Schema, layout.Properties, layout.Metadata);
+        _properties = layout.CreateProperties(firstRowGroup);
+        _writer = new ParquetFileWriter(_output, layout.Schema, _properties, layout.Metadata);
         return _writer;
     }
 
     public void Dispose()
     {
         _writer?.Dispose();
+        _properties?.Dispose();
         _output?.Dispose();
         _sink?.Dispose();
         Release();

@@ -40,6 +40,38 @@ internal sealed class StringColumnBuffer(ColumnSpec spec, int ordinal, ColumnSiz
         _ends[Count++] = _used;
     }
 
+    public override bool DictionaryOverflows(long limitBytes)
+    {
+        const int LengthPrefix = 4; // a PLAIN byte array: 4 bytes of length, then the bytes
+        if (_used + (long)LengthPrefix * Count <= limitBytes) return false;
+        var seen = new HashSet<int>(new SameValue(this));
+        var size = 0L;
+        for (var i = 0; i < Count; i++)
+        {
+            if (seen.Add(i) && (size += LengthPrefix + Value(i).Length) > limitBytes) return true;
+        }
+        return false;
+    }
+
+    private ReadOnlySpan<byte> Value(int i)
+    {
+        var start = i == 0 ? 0 : _ends[i - 1];
+        return _bytes.AsSpan(start, _ends[i] - start);
+    }
+
+    /// <summary>Compares buffered values by index, on their bytes.</summary>
+    private sealed class SameValue(StringColumnBuffer buffer) : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => buffer.Value(x).SequenceEqual(buffer.Value(y));
+
+        public int GetHashCode(int i)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(buffer.Value(i));
+            return hash.ToHashCode();
+        }
+    }
+
     protected override void WriteValues(ColumnWriter writer, int rows, ReadOnlySpan<short> defLevels)
     {
         if (!_pin.IsAllocated)

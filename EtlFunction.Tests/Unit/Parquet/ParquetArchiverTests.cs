@@ -192,22 +192,35 @@ public sealed class ParquetArchiverTests
     [Test]
     public void Write_LowAndHighCardinalityColumns_DictionaryOnlyWhereItPays()
     {
-        var contract = Contract(new ArchiveOptions { RowGroupRows = 100_000 }, Col("city", ColumnType.String), Col("id", ColumnType.Int64));
+        // The third column is low-cardinality in the first row group and distinct from the second on.
+        var contract = Contract(new ArchiveOptions { RowGroupRows = 100_000 },
+            Col("city", ColumnType.String), Col("id", ColumnType.Int64), Col("late", ColumnType.Int64));
         string[] cities = ["Zürich", "Lagos", "Lima"];
         var outputs = new Outputs();
-        using (var reader = Reader(contract, Enumerable.Range(0, 100_000).Select(i => $"{cities[i % 3]},{i * 7919L}")))
+        using (var reader = Reader(contract, Enumerable.Range(0, 200_000).Select(i => $"{cities[i % 3]},{i * 7919L},{(i < 100_000 ? i % 7 : i)}")))
         {
             ParquetArchiver.Write(reader, contract, "2024-05-01", outputs.Open);
         }
 
         using var file = new ParquetFileReader(new MemoryStream(outputs.Bytes("2024-05-01")));
-        using var rowGroup = file.RowGroup(0);
-        var city = rowGroup.MetaData.GetColumnChunkMetaData(0);
-        var id = rowGroup.MetaData.GetColumnChunkMetaData(1);
+        Assert.That(file.FileMetaData.NumRowGroups, Is.EqualTo(2));
+        using var first = file.RowGroup(0);
+        using var second = file.RowGroup(1);
+        var city = first.MetaData.GetColumnChunkMetaData(0);
         Assert.That(city.Encodings, Does.Contain(ParquetSharp.Encoding.RleDictionary));
         Assert.That(city.TotalUncompressedSize, Is.LessThan(100_000), "3 cities dictionary-encoded: about 1 bit a value, not ~9 bytes plain");
-        Assert.That(id.Encodings, Does.Contain(ParquetSharp.Encoding.Plain), "100,000 distinct ids fall back to plain");
-        Assert.That(id.TotalUncompressedSize, Is.LessThan(100_000 * 8 * 115 / 100), "the dictionary was capped before it held every id");
+        foreach (var rowGroup in new[] { first, second })
+        {
+            var id = rowGroup.MetaData.GetColumnChunkMetaData(1);
+            Assert.That(id.Encodings, Does.Not.Contain(ParquetSharp.Encoding.RleDictionary).And.Not.Contain(ParquetSharp.Encoding.PlainDictionary),
+                "100,000 distinct ids in the first row group: no dictionary is built for them in this file");
+            Assert.That(id.TotalUncompressedSize, Is.LessThan(100_000 * 8 * 105 / 100), "plain: 8 bytes an id");
+        }
+        Assert.That(first.MetaData.GetColumnChunkMetaData(2).Encodings, Does.Contain(ParquetSharp.Encoding.RleDictionary));
+        var late = second.MetaData.GetColumnChunkMetaData(2);
+        Assert.That(late.Encodings, Does.Contain(ParquetSharp.Encoding.RleDictionary).And.Contain(ParquetSharp.Encoding.Plain),
+            "decided on the first row group: the column keeps its dictionary and the writer falls back within the second");
+        Assert.That(late.TotalUncompressedSize, Is.LessThan(100_000 * 8 * 115 / 100), "the dictionary was capped before it held every value");
     }
 
     [Test]
