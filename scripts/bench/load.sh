@@ -4,7 +4,7 @@
 # alternating the two in each run so both see the same machine load. Setup (untimed): the reference file, one
 # local run for the processed CSV the plain client reads, one S3 run that lands the object and one
 # `invoke preprocess` that writes the processed object the load reads.
-#   bash scripts/bench.sh load [ROWS] [RUNS]      (defaults: 1,000,000 rows, 5 runs)
+#   bash scripts/bench.sh load [ROWS] [RUNS]      (defaults: 1,000,000 rows, 5 runs; ETL_BENCH_APP=PATH: that binary)
 # Prints one line per process (wall s, in-step s) and the medians, their ratio and the load average.
 # ETL_LOAD_PROFILE=1 is passed through: the loader then logs its phases to stderr (kept in DIR/load-N.err).
 set -euo pipefail
@@ -15,8 +15,14 @@ runs=${2:-5}
 file="$repo/data/orders-${rows}.csv"
 log() { echo "bench load: $*" >&2; }
 
-dotnet build EtlFunction -c Release -v q -nologo >/dev/null
-app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
+# ETL_BENCH_APP=PATH measures a given binary (e.g. out/bench-aot/EtlFunction, the Native AOT one the image
+# ships); else the JIT Release build.
+if [[ -n "${ETL_BENCH_APP:-}" ]]; then
+  app=$(readlink -f "$ETL_BENCH_APP"); [[ -x $app ]] || { log "ETL_BENCH_APP=$ETL_BENCH_APP is not an executable"; exit 1; }
+else
+  dotnet build EtlFunction -c Release -v q -nologo >/dev/null
+  app="$repo/EtlFunction/bin/Release/net10.0/EtlFunction"
+fi
 mkdir -p data
 if [[ ! -f $file ]]; then
   if [[ -f ../shared/bench/gen_orders.py ]] && command -v python3 >/dev/null; then python3 ../shared/bench/gen_orders.py "$rows" "$file"
