@@ -22,7 +22,7 @@ public static class RunCommand
         var settings = CliSettings.FromArgs(args, Environment.GetEnvironmentVariable);
         var datasetOption = args.Option("dataset");
         var parallel = ParallelOption(args);
-        // --sequential: load only after preprocess, as the state machine does (else it streams when the contract allows).
+        // --sequential: load and archive only after preprocess, as the state machine does (else they stream on the single pass).
         var sequential = args.Flag("sequential");
         args.EnsureAllUsed();
         if (args.Positionals.Count != 1) throw new UsageException("usage: EtlFunction " + Usage);
@@ -46,7 +46,7 @@ public static class RunCommand
         RunState state;
         try
         {
-            state = await LocalPipeline.RunAsync(ctx, new PreprocessInput(ctx.Buckets.Landing, key, dataset), streamLoad: !sequential, ct).ConfigureAwait(false);
+            state = await LocalPipeline.RunAsync(ctx, new PreprocessInput(ctx.Buckets.Landing, key, dataset), stream: !sequential, ct).ConfigureAwait(false);
         }
         finally
         {

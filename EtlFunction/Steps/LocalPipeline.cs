@@ -6,23 +6,23 @@ namespace EtlFunction.Steps;
 /// The state machine of <c>statemachine/etl.asl.json</c>, run in-process for the CLI: preprocess,
 /// then load and archive in parallel (as the Parallel state does), then finalize; on any failure,
 /// quarantine and rethrow. Same steps, same run state, so local and AWS runs cannot drift apart.
-/// One difference, where the contract allows it: the load starts while preprocess still cleans
-/// (<see cref="StreamedLoad"/>), and commits only after preprocess has succeeded.
+/// One difference on the single pass: the load and the archive start while preprocess still cleans
+/// (<see cref="StreamedRun"/>), and commit only after preprocess has succeeded.
 /// </summary>
 public static class LocalPipeline
 {
     public static Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default) =>
-        RunAsync(ctx, input, streamLoad: true, ct);
+        RunAsync(ctx, input, stream: true, ct);
 
     /// <summary>
-    /// The run, with <paramref name="streamLoad"/> true loading while cleaning when the contract allows it
+    /// The run, with <paramref name="stream"/> true loading and archiving while cleaning on the single pass
     /// (false: strictly one step after another, as the state machine does).
     /// </summary>
-    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, bool streamLoad, CancellationToken ct = default)
+    public static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, bool stream, CancellationToken ct = default)
     {
         string? etag = null;
         var failedState = "Preprocess";
-        var streamed = streamLoad ? new StreamedLoad(ctx) : null;
+        var streamed = stream ? new StreamedRun(ctx) : null;
         try
         {
             etag = (await ctx.Store.HeadAsync(input.Bucket, input.Key, ct).ConfigureAwait(false))?.ETag;
@@ -45,8 +45,8 @@ public static class LocalPipeline
             else
             {
                 failedState = "LoadAndArchive";
-                var load = streamed is { Started: true } ? streamed.CompleteAsync(state) : LoadStep.RunAsync(ctx, state, ct);
-                var archive = ArchiveStep.RunAsync(ctx, state, ct);
+                var load = streamed is { Load.Started: true } ? streamed.Load.CompleteAsync(state) : LoadStep.RunAsync(ctx, state, ct);
+                var archive = streamed is { Archive.Started: true } ? streamed.Archive.CompleteAsync(state) : ArchiveStep.RunAsync(ctx, state, ct);
                 await Task.WhenAll(load, archive).ConfigureAwait(false);
                 state = Merge(load.Result, archive.Result);
             }

@@ -17,8 +17,8 @@ public static class PreprocessStep
     public static Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, CancellationToken ct = default) =>
         RunAsync(ctx, input, null, ct);
 
-    /// <summary>The step, with <paramref name="streamed"/> (the CLI's <c>run</c>) loading the rows while they are cleaned when the contract allows.</summary>
-    internal static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, StreamedLoad? streamed, CancellationToken ct)
+    /// <summary>The step, with <paramref name="streamed"/> (the CLI's <c>run</c>) loading and archiving the rows while they are cleaned.</summary>
+    internal static async Task<RunState> RunAsync(StepContext ctx, PreprocessInput input, StreamedRun? streamed, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var store = ctx.Store;
@@ -36,7 +36,7 @@ public static class PreprocessStep
         await using (var rejects = await store.OpenWriteAsync(ctx.Buckets.Processed, rejectsKey, ct).ConfigureAwait(false))
         {
             var output = streamed?.Begin(new Database.LoadRequest(runId, contract, $"{run.Source.Bucket}/{run.Source.Key}") { ContractSource = run.ContractSource },
-                split is null, processed.Stream, ct) ?? processed.Stream;
+                dataset, run.ArchiveDt, split is null, processed.Stream, ct) ?? processed.Stream;
             if (split is { } s)
             {
                 result = await Task.Run(() => s.Cleaner.Run(s.Path, s.Plan, processed.Stream, rejects.Stream, ctx.Progress, ct), ct).ConfigureAwait(false);

@@ -7,13 +7,15 @@ using Microsoft.Data.Sqlite;
 namespace EtlFunction.Tests.Unit.Steps;
 
 /// <summary>
-/// <c>run</c> loads while it cleans when a row is final as soon as it is cleaned (issue #13): the same table,
-/// counts and ledger as the sequential order, a rollback when preprocess fails after rows have streamed, and no
-/// wait on a full pipe when the load reads nothing (already loaded).
+/// <c>run</c> loads and archives while it cleans (issue #13, <see cref="EtlFunction.Steps.StreamedRun"/>): the same
+/// table, counts, ledger and Parquet as the sequential order, under every dedupe policy; a rollback and no Parquet
+/// when preprocess fails after rows have streamed; and no wait on a full pipe when the load reads nothing (already
+/// loaded).
 /// </summary>
 public class StreamedLoadTests
 {
     private const string Streaming = "streaming rows into";
+    private const string Archiving = "writing Parquet while cleaning";
 
     private static string Contract(string dedupe) =>
         "dataset: items\ncolumns:\n  - {name: id, type: int64, nullable: false}\n  - {name: qty, type: int32, checks: {min: 0}}\n  - {name: label, type: string}\n"
@@ -63,10 +65,17 @@ public class StreamedLoadTests
 
     private static long Ledger(string db) => HasTable(db, "_etl_ledger") ? long.Parse(Query(db, "SELECT COUNT(*) FROM _etl_ledger")[0], CultureInfo.InvariantCulture) : 0;
 
+    private static string[] ParquetFiles(CliHarness h)
+    {
+        var archive = Path.Combine(h.Store, "archive");
+        return Directory.Exists(archive) ? Directory.GetFiles(archive, "*.parquet", SearchOption.AllDirectories) : [];
+    }
+
     [TestCase("keep_first")]
     [TestCase("none")]
     [TestCase("reject")]
-    public async Task Run_RowsFinalWhenCleaned_LoadsWhileCleaning_SameAsSequential(string dedupe)
+    [TestCase("keep_last")] // its rows reach the processed output in the copy pass after the scan, all final
+    public async Task Run_SinglePass_LoadsAndArchivesWhileCleaning_SameAsSequential(string dedupe)
     {
         // With dedupe none a repeated key would fail the load (primary key): that file has none.
         var csv = Csv(duplicates: dedupe != "none");
@@ -78,8 +87,8 @@ public class StreamedLoadTests
         var b = await sequential.Run("", "run", Path.Combine(sequential.Root, "items.csv"), "--contracts", c2, "--db", sequential.Db, "--json", "--sequential");
         Assert.That(a.ExitCode, Is.Zero, a.Stderr);
         Assert.That(b.ExitCode, Is.Zero, b.Stderr);
-        Assert.That(a.Stderr, Does.Contain(Streaming));
-        Assert.That(b.Stderr, Does.Not.Contain(Streaming));
+        Assert.That(a.Stderr, Does.Contain(Streaming).And.Contain(Archiving));
+        Assert.That(b.Stderr, Does.Not.Contain(Streaming).And.Not.Contain(Archiving));
         foreach (var p in new[] { "rowsRead", "rowsWritten", "rowsRejected", "rowsDeduplicated", "rowsLoaded" })
         {
             Assert.That(a.Json.GetProperty(p).GetInt64(), Is.EqualTo(b.Json.GetProperty(p).GetInt64()), p);
@@ -91,6 +100,12 @@ public class StreamedLoadTests
         Assert.That(Ledger(streamed.Db), Is.EqualTo(1));
         Assert.That(File.ReadAllBytes(CliHarness.Full(a.Json.GetProperty("processed"))), Is.EqualTo(File.ReadAllBytes(CliHarness.Full(b.Json.GetProperty("processed")))),
             "the processed object is the one the load read");
+        var (streamedParquet, sequentialParquet) = (ParquetFiles(streamed), ParquetFiles(sequential));
+        Assert.That(streamedParquet, Has.Length.EqualTo(1));
+        Assert.That(sequentialParquet, Has.Length.EqualTo(1));
+        Assert.That(Path.GetRelativePath(streamed.Store, streamedParquet[0]), Is.EqualTo(Path.GetRelativePath(sequential.Store, sequentialParquet[0])));
+        Assert.That(File.ReadAllBytes(streamedParquet[0]), Is.EqualTo(File.ReadAllBytes(sequentialParquet[0])),
+            "the Parquet written from the pipe is the one written from the processed object");
     }
 
     [Test]
@@ -129,6 +144,8 @@ public class StreamedLoadTests
         Assert.That(r.Stderr, Does.Contain(Streaming));
         Assert.That(HasTable(h.Db, "items") ? Query(h.Db, "SELECT COUNT(*) FROM items")[0] : "0", Is.EqualTo("0"), "no row committed");
         Assert.That(Ledger(h.Db), Is.Zero, "no ledger row");
+        Assert.That(r.Stderr, Does.Contain(Archiving));
+        Assert.That(ParquetFiles(h), Is.Empty, "no Parquet committed");
         Assert.That(Directory.GetFiles(Path.Combine(h.Store, "processed", "_failed"), "*", SearchOption.AllDirectories), Is.Not.Empty, "the source is quarantined");
     }
 
@@ -142,16 +159,7 @@ public class StreamedLoadTests
         Assert.That(r.Json.GetProperty("rowsLoaded").GetInt64(), Is.Zero);
         Assert.That(Ledger(h.Db), Is.Zero, "a run with nothing to load leaves no ledger row, as the sequential order");
         Assert.That(HasTable(h.Db, "items") ? Query(h.Db, "SELECT COUNT(*) FROM items")[0] : "0", Is.EqualTo("0"));
-    }
-
-    [Test]
-    public async Task Run_KeepLast_LoadsAfterPreprocess()
-    {
-        using var h = new CliHarness();
-        var contracts = Setup(h, "keep_last", Csv(20_000));
-        var r = await h.Run("", "run", Path.Combine(h.Root, "items.csv"), "--contracts", contracts, "--db", h.Db, "--json");
-        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
-        Assert.That(r.Stderr, Does.Not.Contain(Streaming), "keep_last knows a row survives only at the end of the file");
-        Assert.That(r.Json.GetProperty("rowsLoaded").GetInt64(), Is.EqualTo(r.Json.GetProperty("rowsWritten").GetInt64()));
+        Assert.That(ParquetFiles(h), Is.Empty, "nothing to archive, as the state machine's Choice skips the archive");
+        Assert.That(r.Json.GetProperty("archive").GetArrayLength(), Is.Zero);
     }
 }
