@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using EtlFunction.Contracts;
-using EtlFunction.Errors;
 
 namespace EtlFunction.Steps;
 
@@ -54,18 +53,6 @@ internal sealed class StreamedArchive(StepContext ctx)
     }
 
     /// <summary>After preprocess failed, or wrote no rows: ends the writer's input with an error (no file is committed) and waits for it.</summary>
-    public async Task AbandonAsync(Exception? cause)
-    {
-        if (_archive is not { } archive) return;
-        await _pipe.Writer.CompleteAsync(new EtlException(ErrorType.InternalError, "preprocess did not complete; the streamed archive is dropped", cause)).ConfigureAwait(false);
-        try
-        {
-            await archive.ConfigureAwait(false);
-            ctx.Log("archive: the streamed archive ended although preprocess did not complete");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            if (cause is not null) ctx.Log($"archive: dropped ({e.Message})");
-        }
-    }
+    public Task AbandonAsync(Exception? cause) =>
+        _archive is { } archive ? StreamedLoad.Abandon(ctx, _pipe.Writer, archive, "archive", "dropped", cause) : Task.CompletedTask;
 }

@@ -75,19 +75,25 @@ internal sealed class StreamedLoad(StepContext ctx)
     /// After preprocess failed, or found nothing to load: ends the load's input with an error, so its
     /// transaction rolls back, and waits for it. The load's own error is logged; the caller has the one that matters.
     /// </summary>
-    public async Task AbandonAsync(Exception? cause)
+    public Task AbandonAsync(Exception? cause) =>
+        _load is { } load ? Abandon(ctx, _pipe.Writer, load, "load", "rolled back", cause) : Task.CompletedTask;
+
+    /// <summary>
+    /// Ends a streamed consumer's input with an error, so it commits nothing, and waits for it. Its own error is
+    /// only logged (as "<paramref name="what"/>: <paramref name="outcome"/>"); the caller has the one that matters.
+    /// </summary>
+    internal static async Task Abandon(StepContext ctx, PipeWriter input, Task consumer, string what, string outcome, Exception? cause)
     {
-        if (_load is not { } load) return;
-        await _pipe.Writer.CompleteAsync(new EtlException(ErrorType.InternalError, "preprocess did not complete; the streamed load rolls back", cause)).ConfigureAwait(false);
+        await input.CompleteAsync(new EtlException(ErrorType.InternalError, $"preprocess did not complete; the streamed {what} is {outcome}", cause)).ConfigureAwait(false);
         try
         {
-            await load.ConfigureAwait(false);
+            await consumer.ConfigureAwait(false);
             // Unreachable in practice: the input ended with an error. Were it to commit, the run's counts would say so.
-            ctx.Log("load: the streamed load ended although preprocess did not complete");
+            ctx.Log($"{what}: the streamed {what} ended although preprocess did not complete");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            if (cause is not null) ctx.Log($"load: rolled back ({e.Message})");
+            if (cause is not null) ctx.Log($"{what}: {outcome} ({e.Message})");
         }
     }
 }
