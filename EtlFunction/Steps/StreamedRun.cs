@@ -19,16 +19,18 @@ internal sealed class StreamedRun(StepContext ctx)
     public bool Started => Load.Started || Archive.Started;
 
     /// <summary>
-    /// Called by preprocess as cleaning begins: starts the load and the archive and returns the stream the cleaner
-    /// writes (the processed object and their pipes), or <paramref name="processed"/> alone when the run is split.
+    /// Called by preprocess as cleaning begins: returns the stream the cleaner writes (the processed object and,
+    /// from its first write on, the load's and the archive's pipes), or <paramref name="processed"/> alone when
+    /// the run is split.
     /// </summary>
     public Stream Begin(LoadRequest request, string dataset, string archiveFallbackDt, bool singlePass, Stream processed, CancellationToken ct)
     {
         if (!singlePass) return processed;
-        var pipes = new List<System.IO.Pipelines.PipeWriter>(2);
-        if (Load.Begin(request, ct) is { } load) pipes.Add(load);
-        pipes.Add(Archive.Begin(request.Contract, dataset, request.RunId, archiveFallbackDt, ct));
-        return new TeeStream(processed, pipes);
+        return new TeeStream(processed,
+        [
+            () => Load.Begin(request, ct),
+            () => Archive.Begin(request.Contract, dataset, request.RunId, archiveFallbackDt, ct),
+        ]);
     }
 
     /// <summary>After preprocess failed, or wrote no rows: rolls the load back and drops the archive.</summary>

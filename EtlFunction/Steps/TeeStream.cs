@@ -6,11 +6,15 @@ namespace EtlFunction.Steps;
 /// <summary>
 /// The cleaner's output in a streamed <c>run</c> (<see cref="StreamedRun"/>): every write goes to the processed
 /// object and, until each consumer stops reading, into that consumer's pipe, blocking while a pipe is full
-/// (that bounds memory: the slowest consumer sets the pace). Disposing it leaves the object and the pipes open.
+/// (that bounds memory: the slowest consumer sets the pace). The consumers are started by the first write, not
+/// before: a file the cleaner refuses before writing anything (a header that breaks the contract; with
+/// <c>keep_last</c>, anything before the copy pass) starts no load, so no table is created from that contract.
+/// Disposing it leaves the object and the pipes open.
 /// </summary>
-internal sealed class TeeStream(Stream inner, IReadOnlyList<PipeWriter> pipes) : Stream
+internal sealed class TeeStream(Stream inner, IReadOnlyList<Func<PipeWriter?>> consumers) : Stream
 {
-    private readonly bool[] _done = new bool[pipes.Count];
+    private List<PipeWriter>? _pipes;
+    private bool[] _done = [];
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -22,6 +26,16 @@ internal sealed class TeeStream(Stream inner, IReadOnlyList<PipeWriter> pipes) :
     {
         inner.Write(buffer);
         if (buffer.IsEmpty) return;
+        if (_pipes is null)
+        {
+            _pipes = [];
+            foreach (var start in consumers)
+            {
+                if (start() is { } pipe) _pipes.Add(pipe);
+            }
+            _done = new bool[_pipes.Count];
+        }
+        var pipes = _pipes;
         for (var i = 0; i < pipes.Count; i++)
         {
             if (_done[i]) continue;

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using EtlFunction.Generator;
 
 namespace EtlFunction.Tests.Integration.Pipeline;
 
@@ -58,10 +59,14 @@ public class StreamedLoadMySqlTests
     public async Task Run_KeepFirstOnMySql_GzipTruncated_RollsBackTheStreamedRows()
     {
         await using var s = await PipelineServices.StartAsync("streamgz");
+        // 60,000 rows (about 7 MB): the cleaner writes, and the load streams, rows before the truncated end
+        // fails it (the consumers start at the cleaner's first write; the 576 KB sample fits in one).
+        var plain = Path.Combine(s.Work, "orders-60k.csv");
+        DataGenerators.Create("orders", 60_000, 7).WriteFile(plain);
         using var packed = new MemoryStream();
         using (var gz = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
         {
-            await using var src = File.OpenRead(Path.Combine(RepoPaths.Samples, "orders.csv"));
+            await using var src = File.OpenRead(plain);
             await src.CopyToAsync(gz);
         }
         var file = Path.Combine(s.Work, "orders.csv.gz");

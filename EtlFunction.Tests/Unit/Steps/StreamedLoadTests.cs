@@ -149,6 +149,22 @@ public class StreamedLoadTests
         Assert.That(Directory.GetFiles(Path.Combine(h.Store, "processed", "_failed"), "*", SearchOption.AllDirectories), Is.Not.Empty, "the source is quarantined");
     }
 
+    [TestCase("keep_first")]
+    [TestCase("keep_last")]
+    public async Task Run_HeaderBreaksTheContract_StartsNoLoad_NoTableCreated(string dedupe)
+    {
+        // The load starts at the cleaner's first write: a file refused at its header must not leave a table made
+        // from the contract it broke (a fixed contract would then meet a SchemaMismatch on replay).
+        using var h = new CliHarness();
+        var contracts = Setup(h, dedupe, "id,label\n1,a\n");
+        var r = await h.Run("", "run", Path.Combine(h.Root, "items.csv"), "--contracts", contracts, "--db", h.Db, "--json");
+        Assert.That(r.ExitCode, Is.EqualTo(4), r.Stderr);
+        Assert.That(r.Json.GetProperty("errorType").GetString(), Is.EqualTo("ContractViolation"), r.Stdout);
+        Assert.That(r.Stderr, Does.Not.Contain(Streaming).And.Not.Contain(Archiving));
+        Assert.That(HasTable(h.Db, "items"), Is.False);
+        Assert.That(ParquetFiles(h), Is.Empty);
+    }
+
     [Test]
     public async Task Run_KeepFirst_EveryRowRejected_NothingLoadedAndNoLedgerRow()
     {
