@@ -15,8 +15,6 @@ namespace EtlFunction.Steps;
 /// </summary>
 internal static class ProcessedInput
 {
-    private const int PauseBytes = 4 << 20;
-
     public static async Task<Stream> OpenAsync(StepContext ctx, RunState state, int? part, CancellationToken ct) =>
         (await OpenCountedAsync(ctx, state, part, ct).ConfigureAwait(false)).Stream;
 
@@ -37,7 +35,7 @@ internal static class ProcessedInput
             selected = [list.Parts[i]];
         }
 
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, useSynchronizationContext: false));
+        var pipe = BoundedPipe.Create();
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
         {
